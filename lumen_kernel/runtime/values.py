@@ -178,13 +178,40 @@ class Closure:
         return f"<closure:{self.name}>"
 
 
+class _Absent:
+    """Type of `ABSENT`: the default of an optional builtin parameter that has no default value (§6 `= absent`)."""
+
+    __slots__ = ()
+    _instance: "Optional[_Absent]" = None
+
+    def __new__(cls) -> "_Absent":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "absent"
+
+    def __reduce__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+"""Marks an omitted optional argument that has no default value (§6 `= absent`, e.g. `min(a, b = absent)`)."""
+
+
 @dataclass(frozen=True)
 class ParamInfo:
-    """Parameter metadata used for dynamic argument binding: name, whether it has a default, whether it is `...rest`."""
+    """Parameter metadata used for dynamic argument binding: name, whether it has a default, whether it is `...rest`.
+
+    `default` is the default value when it is a constant known ahead (builtins: `None` for `null`, `ABSENT` for an
+    optional parameter without a default); cells evaluate their defaults per call and leave it None.
+    """
 
     name: str
     has_default: bool = False
     rest: bool = False
+    default: Any = None
 
 
 class Instance:

@@ -1,0 +1,135 @@
+"""§6.5 Higher-order functions: map, filter, reduce, flat_map, any, all, find, position, group_by.
+
+`f` may be any callable (a Closure does its own fuel and depth accounting); it is called as `f(*args)`. Predicates
+use truthiness. When `xs` is not iterable or `f` is not callable the builtin returns its lenient fallback (§6).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from lumen_kernel.runtime.builtins.spec import builtin
+from lumen_kernel.runtime.ops import iterable_or_none, truthy
+from lumen_kernel.runtime.render import concat
+from lumen_kernel.runtime.values import ABSENT
+
+
+def map_(xs: Any, f: Any) -> Any:
+    """`[f(e) for e in xs]`."""
+    items = iterable_or_none(xs)
+    if items is None or not callable(f):
+        return xs
+    return [f(e) for e in items]
+
+
+def filter_(xs: Any, f: Any) -> Any:
+    """The elements for which `f(e)` is truthy."""
+    items = iterable_or_none(xs)
+    if items is None or not callable(f):
+        return xs
+    return [e for e in items if truthy(f(e))]
+
+
+def reduce(xs: Any, f: Any, init: Any = ABSENT) -> Any:
+    """Fold left with `acc = f(acc, e)`; without `init` the first element starts (an empty `xs` then gives null)."""
+    fallback = None if init is ABSENT else init
+    items = iterable_or_none(xs)
+    if items is None or not callable(f):
+        return fallback
+    iterator = iter(items)
+    if init is ABSENT:
+        acc = next(iterator, None)
+    else:
+        acc = init
+    for e in iterator:
+        acc = f(acc, e)
+    return acc
+
+
+def flat_map(xs: Any, f: Any) -> Any:
+    """Each `f(e)`: a List is spliced, any other value appended."""
+    items = iterable_or_none(xs)
+    if items is None or not callable(f):
+        return xs
+    out: list = []
+    for e in items:
+        value = f(e)
+        if type(value) is list:
+            out.extend(value)
+        else:
+            out.append(value)
+    return out
+
+
+def any_(xs: Any, f: Any) -> bool:
+    """Whether some `f(e)` is truthy (stops at the first); false for an empty `xs`."""
+    items = iterable_or_none(xs)
+    if items is None or not callable(f):
+        return False
+    for e in items:
+        if truthy(f(e)):
+            return True
+    return False
+
+
+def all_(xs: Any, f: Any) -> bool:
+    """Whether every `f(e)` is truthy (stops at the first falsy one); true for an empty `xs`."""
+    items = iterable_or_none(xs)
+    if items is None or not callable(f):
+        return True
+    for e in items:
+        if not truthy(f(e)):
+            return False
+    return True
+
+
+def find(xs: Any, f: Any) -> Any:
+    """The first element with a truthy `f(e)`, else null."""
+    items = iterable_or_none(xs)
+    if items is None or not callable(f):
+        return None
+    for e in items:
+        if truthy(f(e)):
+            return e
+    return None
+
+
+def position(xs: Any, f: Any) -> int:
+    """The index of the first element with a truthy `f(e)`, else -1."""
+    items = iterable_or_none(xs)
+    if items is None or not callable(f):
+        return -1
+    for i, e in enumerate(items):
+        if truthy(f(e)):
+            return i
+    return -1
+
+
+def group_by(xs: Any, f: Any) -> dict:
+    """Map from `concat(f(e))` to the List of elements with that key, in order."""
+    items = iterable_or_none(xs)
+    if items is None or not callable(f):
+        return {}
+    groups: dict = {}
+    for e in items:
+        key = f(e)
+        key = key if type(key) is str else concat(key)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [e]
+        else:
+            group.append(e)
+    return groups
+
+
+_GROUP = "6.5"
+SPECS = [
+    builtin("map", map_, "list[Any]", group=_GROUP),
+    builtin("filter", filter_, "list[Any]", group=_GROUP),
+    builtin("reduce", reduce, "Any", group=_GROUP),
+    builtin("flat_map", flat_map, "list[Any]", group=_GROUP),
+    builtin("any", any_, "Bool", group=_GROUP),
+    builtin("all", all_, "Bool", group=_GROUP),
+    builtin("find", find, "Any", group=_GROUP),
+    builtin("position", position, "Int", group=_GROUP),
+    builtin("group_by", group_by, "map[String, Any]", group=_GROUP),
+]
