@@ -1,0 +1,126 @@
+"""Static semantics of Lumen (LANGUAGE.md §4): names, types, patterns, effects, grants, constraints.
+
+`check_program(program, host=None)` checks every module of a loaded program (`lumen_kernel.program`) and returns
+a `CheckResult` whose `diagnostics` map each module path to its diagnostics (syntax, import and semantic), sorted
+by line, column and code. Every checked expression gets its static type in `expr.ty` (see `checker.types`).
+
+Phases per module (§4.1): a module with syntax errors is not checked further; otherwise declarations, types,
+effects and constraints all run and their diagnostics are reported together.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..diagnostics.model import Diagnostic
+
+
+@dataclass
+class CheckResult:
+    """Diagnostics of every module of a program, by module path (in program order: dependencies first)."""
+
+    diagnostics: dict[str, list[Diagnostic]] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for diagnostics in self.diagnostics.values() for d in diagnostics)
+
+    def all(self) -> list[Diagnostic]:
+        """Every diagnostic, module by module."""
+        return [d for diagnostics in self.diagnostics.values() for d in diagnostics]
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for d in self.all() if d.is_error)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for d in self.all() if d.severity == "warning")
+
+
+def check_program(program: Any, host: Any = None) -> CheckResult:
+    """Check a loaded program (`lumen_kernel.program.Program`); `host` supplies plugin builtins and checks."""
+    from .body import BodyChecker
+    from .builtins_info import all_builtins
+    from .constraints import check_constraints
+    from .declarations import Collector, SignatureResolver, resolve_bounds
+    from .effects import analyse_effects
+    from .machines import check_processes
+    from .module import ModuleInfo, ProgramInfo
+    from .symbols import ConstSym, RecordSym
+    from .traits import check_impls
+
+    info = ProgramInfo(builtins=all_builtins(host))
+    result = CheckResult()
+    for loaded in program.modules:
+        diagnostics = result.diagnostics.setdefault(loaded.path, [])
+        diagnostics.extend(loaded.syntax_diagnostics)
+        diagnostics.extend(program.import_diagnostics.get(loaded.path, []))
+        if loaded.module is None or loaded.has_syntax_errors:
+            continue
+        module = ModuleInfo(loaded=loaded, program=info, path=loaded.path)
+        info.infos[id(loaded)] = module
+        info.modules.append(module)
+        Collector(module).run()
+    for module in info.modules:
+        SignatureResolver(module).run()
+    info.cell_names = {cell.name for module in info.modules for cell in module.cells}
+    for module in info.modules:
+        check_impls(module)
+        check_processes(module)
+    for module in info.modules:
+        checker = BodyChecker(module)
+        for symbol in module.names.values():
+            if isinstance(symbol, ConstSym) and symbol.module is module:
+                checker.check_const(symbol)
+        for symbol in module.names.values():
+            if isinstance(symbol, RecordSym) and symbol.module is module:
+                checker.check_field_defaults(symbol)
+        for cell in module.cells:
+            checker.check_cell(cell)
+        check_constraints(module, checker)
+    for module in info.modules:
+        resolve_bounds(module)
+    analyse_effects(info)
+    for module in info.modules:
+        run_plugin_checks(host, module.loaded, module.diagnostics)
+        result.diagnostics[module.path].extend(module.diagnostics)
+    for path, diagnostics in result.diagnostics.items():
+        result.diagnostics[path] = sorted(_unique(diagnostics), key=Diagnostic.sort_key)
+    return result
+
+
+def run_plugin_checks(host: Any, loaded: Any, sink: list[Diagnostic]) -> None:
+    """Plugin rules of stage `check` (TOOLING.md §1.3): `function(module, report)`; a failing rule only warns."""
+    registry = getattr(host, "checks", None) if host is not None else None
+    if registry is None:
+        return
+    for rule in registry.entries(stage="check"):
+        def report(diagnostic: Diagnostic, rule=rule) -> None:
+            if isinstance(diagnostic, Diagnostic):
+                diagnostic.severity = rule.severity
+                sink.append(diagnostic)
+
+        try:
+            rule.function(loaded, report)
+        except Exception as exc:  # noqa: BLE001 - a broken plugin rule must not stop the check
+            print(f"warning: check '{rule.rule_id}' of plugin '{rule.plugin}' failed: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop exact repeats (same code, message and position)."""
+    seen: set[tuple] = set()
+    kept = []
+    for diagnostic in diagnostics:
+        span = diagnostic.span
+        key = (diagnostic.code, diagnostic.message, span.line if span else 0, span.column if span else 0)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(diagnostic)
+    return kept
+
+
+__all__ = ["CheckResult", "check_program"]

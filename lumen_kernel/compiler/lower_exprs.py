@@ -1,0 +1,542 @@
+"""Lowering of Lumen expressions (LANGUAGE.md §3.5, §5) to Python expressions.
+
+`expr(e)` returns a Python expression and may first emit statements into the current buffer (block `if`, `match`,
+loops and `?` used inside expressions). Sub-expressions are evaluated left to right: when a later operand emits
+statements, the earlier operands are first saved in temporaries (`ordered`), so side effects keep their order.
+"""
+from __future__ import annotations
+
+import ast as py
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from ..syntax import ast
+from . import pyast as P
+from .names import Symbol
+
+if TYPE_CHECKING:
+    from .function import FunctionLowerer
+
+_ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "%": "_mod", "**": "_pow", "&": "_band",
+          "^": "_bxor", "++": "_cat"}
+_ORDER = {"<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
+_PY_ORDER = {"<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE}
+
+#: Builtins implemented by the engine (futures §6.10 and `trace_ref`): Lumen name -> run-time global.
+ENGINE_BUILTINS = {"spawn": "_spawn", "parallel": "_parallel", "race": "_race", "vote": "_vote",
+                   "select": "_select", "timeout": "_timeout", "cancel": "_cancel", "trace_ref": "_trace_ref"}
+
+
+def mark_bool(node: py.expr) -> py.expr:
+    """Remember that `node` always evaluates to a Python bool (so conditions can test it directly)."""
+    node._lumen_bool = True   # type: ignore[attr-defined]
+    return node
+
+
+def is_bool(node: py.expr) -> bool:
+    return getattr(node, "_lumen_bool", False) or (isinstance(node, py.Constant) and type(node.value) is bool)
+
+
+def kind_of(node: py.expr) -> Optional[str]:
+    """The statically known Python type of a lowered expression (`int`, `float`, `str`) or None."""
+    kind = getattr(node, "_lumen_kind", None)
+    if kind is not None:
+        return kind
+    if isinstance(node, py.Constant):
+        value = node.value
+        if type(value) is int:
+            return "int"
+        if type(value) is float:
+            return "float"
+        if type(value) is str:
+            return "str"
+    return None
+
+
+def mark_kind(node: py.expr, kind: Optional[str]) -> py.expr:
+    if kind is not None:
+        node._lumen_kind = kind   # type: ignore[attr-defined]
+    return node
+
+
+class ExprLowering:
+    """Expression lowering methods of `FunctionLowerer`."""
+
+    # -- entry points ------------------------------------------------------------------------------------------
+
+    def expr(self: "FunctionLowerer", e: ast.Expr) -> py.expr:
+        """Lower an expression; statements it needs are emitted first."""
+        method = getattr(self, "x_" + type(e).__name__, None)
+        if method is None:
+            raise NotImplementedError(f"lowering of {type(e).__name__} is not implemented")
+        return method(e)
+
+    def ordered(self: "FunctionLowerer", thunks: list[Callable[[], py.expr]]) -> list[py.expr]:
+        """Evaluate several operands left to right, spilling earlier ones to temporaries when a later one emits
+        statements."""
+        results: list[py.expr] = []
+        for thunk in thunks:
+            mark = len(self.out)
+            value = thunk()
+            if len(self.out) > mark and results:
+                spills = []
+                for i, previous in enumerate(results):
+                    if not P.is_simple(previous):
+                        name = self.temp()
+                        spills.append(P.stamp(P.assign(name, previous), self.line))
+                        results[i] = _keep_marks(P.load(name), previous)
+                self.out[mark:mark] = spills
+            results.append(value)
+        return results
+
+    def exprs(self: "FunctionLowerer", items: list[ast.Expr]) -> list[py.expr]:
+        return self.ordered([(lambda item=item: self.expr(item)) for item in items])
+
+    def materialize(self: "FunctionLowerer", value: py.expr) -> py.expr:
+        """`value` as a local or constant (so it can be read several times)."""
+        if isinstance(value, (py.Constant, py.Name)):
+            return value
+        name = self.temp()
+        self.emit(P.assign(name, value))
+        return _keep_marks(P.load(name), value)
+
+    def cond(self: "FunctionLowerer", e: ast.Expr) -> py.expr:
+        """A condition (§5.3): holds only when the value is exactly `true`."""
+        value = self.expr(e)
+        if is_bool(value):
+            return value
+        return P.is_(value, P.const(True))
+
+    def sub_expr(self: "FunctionLowerer", e: ast.Expr) -> tuple[list[py.stmt], py.expr]:
+        """Lower `e` into a separate buffer: (statements it needs, value)."""
+        with self.buffer() as stmts:
+            value = self.expr(e)
+        return stmts, value
+
+    # -- literals ------------------------------------------------------------------------------------------------
+
+    def x_IntLit(self, e: ast.IntLit) -> py.expr:
+        return P.const(int(e.value))
+
+    def x_FloatLit(self, e: ast.FloatLit) -> py.expr:
+        return P.const(float(e.value))
+
+    def x_StringLit(self, e: ast.StringLit) -> py.expr:
+        return P.const(e.value)
+
+    def x_BytesLit(self, e: ast.BytesLit) -> py.expr:
+        return P.const(bytes(e.value))
+
+    def x_BoolLit(self, e: ast.BoolLit) -> py.expr:
+        return P.const(bool(e.value))
+
+    def x_NullLit(self, e: ast.NullLit) -> py.expr:
+        return P.const(None)
+
+    def x_Comptime(self, e: ast.Comptime) -> py.expr:
+        return P.const(None)
+
+    def x_InterpString(self: "FunctionLowerer", e: ast.InterpString) -> py.expr:
+        return self.string_parts(list(e.parts))
+
+    def x_RoleBlock(self: "FunctionLowerer", e: ast.RoleBlock) -> py.expr:
+        return self.string_parts([f"{e.role}: "] + list(e.parts))
+
+    def string_parts(self: "FunctionLowerer", parts: list[Any]) -> py.expr:
+        """Text parts and interpolated expressions (concatenation form, §2.5) joined into one string."""
+        exprs = [part for part in parts if not isinstance(part, str)]
+        if not exprs:
+            return mark_kind(P.const("".join(parts)), "str")
+        values = iter(self.exprs(exprs))
+        pieces: list[py.expr] = []
+        for part in parts:
+            if isinstance(part, str):
+                if part:
+                    pieces.append(P.const(part))
+            else:
+                value = next(values)
+                if kind_of(value) == "str":
+                    converted = value
+                else:
+                    converted = P.call("_concat", value)
+                pieces.append(py.FormattedValue(value=converted, conversion=-1, format_spec=None))
+        return mark_kind(py.JoinedStr(values=pieces), "str")
+
+    # -- names ---------------------------------------------------------------------------------------------------
+
+    def x_Name(self: "FunctionLowerer", e: ast.Name) -> py.expr:
+        local = self.scope.get(e.id)
+        if local is not None:
+            return P.load(local)
+        symbol = self.module.lookup(e.id)
+        if symbol is not None:
+            return self.symbol_value(symbol, e.id)
+        builtin = self.compiler.builtin_closure_global(e.id)
+        if builtin is not None:
+            return P.load(builtin)
+        if self.placeholder:
+            return mark_kind(P.const(e.id), "str")
+        return P.call("_undefined_name", P.const(e.id))
+
+    def symbol_value(self: "FunctionLowerer", symbol: Symbol, name: str) -> py.expr:
+        """A module-level name used as a value (§5.11)."""
+        kind, target = symbol.kind, symbol.target
+        if kind == "cell":
+            return P.load(target.closure)
+        if kind == "record":
+            return P.load(target.closure)
+        if kind == "variant":
+            return P.load(target.value)
+        if kind == "ambiguous_variant":
+            return P.load(target[0].value)
+        if kind == "const":
+            return P.load(target.pyname)
+        if kind == "tool":
+            return P.load(target.pyname)
+        if kind == "process":
+            return P.load(target.closure)
+        return mark_kind(P.const(name), "str")   # enums, aliases, traits, effects, handlers: the name's String
+
+    # -- collections ---------------------------------------------------------------------------------------------
+
+    def x_ListLit(self: "FunctionLowerer", e: ast.ListLit) -> py.expr:
+        thunks = []
+        for element in e.elements:
+            if isinstance(element, ast.Spread):
+                thunks.append(lambda el=element: py.Starred(value=P.call("_spread", self.expr(el.value)),
+                                                             ctx=py.Load()))
+            else:
+                thunks.append(lambda el=element: self.expr(el))
+        return P.list_(self.ordered(thunks))
+
+    def x_TupleLit(self: "FunctionLowerer", e: ast.TupleLit) -> py.expr:
+        return P.tuple_(self.exprs(list(e.elements)))
+
+    def x_SetLit(self: "FunctionLowerer", e: ast.SetLit) -> py.expr:
+        return P.call("_mkset", P.list_(self.exprs(list(e.elements))))
+
+    def x_MapLit(self: "FunctionLowerer", e: ast.MapLit) -> py.expr:
+        thunks: list[Callable[[], py.expr]] = []
+        layout: list[str] = []
+        for entry in e.entries:
+            if isinstance(entry, ast.Spread):
+                thunks.append(lambda en=entry: P.call("_mspread", self.expr(en.value)))
+                layout.append("spread")
+            else:
+                if entry.ident_key or isinstance(entry.key, ast.StringLit):
+                    key_value = entry.key.value if isinstance(entry.key, ast.StringLit) else str(entry.key)
+                    thunks.append(lambda k=key_value: P.const(k))
+                else:
+                    thunks.append(lambda en=entry: self.map_key(self.expr(en.key)))
+                thunks.append(lambda en=entry: self.expr(en.value))
+                layout.append("entry")
+        values = iter(self.ordered(thunks))
+        keys: list[Optional[py.expr]] = []
+        vals: list[py.expr] = []
+        for kind in layout:
+            if kind == "spread":
+                keys.append(None)
+                vals.append(next(values))
+            else:
+                keys.append(next(values))
+                vals.append(next(values))
+        return py.Dict(keys=keys, values=vals)
+
+    def map_key(self, value: py.expr) -> py.expr:
+        """A Map key: the concatenation form of the value (§5.7)."""
+        if kind_of(value) == "str":
+            return value
+        return P.call("_concat", value)
+
+    def x_Comprehension(self: "FunctionLowerer", e: ast.Comprehension) -> py.expr:
+        return self.comprehension(e)
+
+    def x_Range(self: "FunctionLowerer", e: ast.Range) -> py.expr:
+        start, stop, step = self.range_parts(e)
+        return P.call("_range_list", start, stop, P.const(bool(e.inclusive)), step)
+
+    def range_parts(self: "FunctionLowerer", e: ast.Range) -> list[py.expr]:
+        items: list[Callable[[], py.expr]] = [lambda: self.expr(e.start)]
+        items.append((lambda: self.expr(e.end)) if e.end is not None else (lambda: P.const(None)))
+        items.append((lambda: self.expr(e.step)) if e.step is not None else (lambda: P.const(1)))
+        return self.ordered(items)
+
+    # -- operators -----------------------------------------------------------------------------------------------
+
+    def x_Unary(self: "FunctionLowerer", e: ast.Unary) -> py.expr:
+        if e.op == "-" and isinstance(e.operand, ast.IntLit):
+            return P.const(-int(e.operand.value))
+        if e.op == "-" and isinstance(e.operand, ast.FloatLit):
+            return P.const(-float(e.operand.value))
+        operand = self.expr(e.operand)
+        if e.op == "not":
+            if is_bool(operand):
+                return mark_bool(P.not_(operand))
+            return mark_bool(P.not_(P.call("_truthy", operand)))
+        if e.op == "~":
+            return mark_kind(P.call("_bnot", operand), "int")
+        return P.call("_neg", operand)
+
+    def truthy(self, value: py.expr) -> py.expr:
+        if is_bool(value):
+            return value
+        return mark_bool(P.call("_truthy", value))
+
+    def x_Binary(self: "FunctionLowerer", e: ast.Binary) -> py.expr:
+        op = e.op
+        if op in ("and", "or"):
+            return self.logical(e)
+        if op == "??":
+            return self.coalesce(e)
+        left, right = self.exprs([e.left, e.right])
+        if op in _ARITH:
+            fast = self.fast_arith(op, left, right, e)
+            if fast is not None:
+                return fast
+            return P.call(_ARITH[op], left, right)
+        if op == "==":
+            return mark_bool(self.equality(left, right))
+        if op == "!=":
+            return mark_bool(P.not_(self.equality(left, right)))
+        if op in _ORDER:
+            if kind_of(left) in ("int", "str") and kind_of(left) == kind_of(right):
+                return mark_bool(P.compare(left, _PY_ORDER[op](), right))
+            return mark_bool(P.call(_ORDER[op], left, right))
+        if op == "in":
+            return mark_bool(P.call("_in", left, right))
+        raise NotImplementedError(f"binary operator {op}")
+
+    def fast_arith(self, op: str, left: py.expr, right: py.expr, e: ast.Binary) -> Optional[py.expr]:
+        """Inline native arithmetic when both operands are known Ints or Strings (no helper call)."""
+        lk, rk = kind_of(left), kind_of(right)
+        if op == "+" and lk == "str" and rk == "str":
+            return mark_kind(py.BinOp(left=left, op=py.Add(), right=right), "str")
+        if lk == "int" and rk == "int" and op in ("+", "-", "*"):
+            py_op = {"+": py.Add, "-": py.Sub, "*": py.Mult}[op]()
+            name = self.temp()
+            result = P.walrus(name, py.BinOp(left=left, op=py_op, right=right))
+            check = py.Compare(left=P.const(-(2 ** 63)), ops=[py.LtE(), py.LtE()],
+                               comparators=[result, P.const(2 ** 63 - 1)])
+            return mark_kind(P.ifexp(check, P.load(name), P.call("_overflow")), "int")
+        return None
+
+    def equality(self, left: py.expr, right: py.expr) -> py.expr:
+        """`==` (§5.4) with native fast paths for comparisons with literals."""
+        for a, b in ((left, right), (right, left)):
+            if isinstance(b, py.Constant):
+                value = b.value
+                if value is None or type(value) is bool:
+                    return P.is_(a, b)
+                if type(value) is str:
+                    return P.compare(a, py.Eq(), b)
+        lk, rk = kind_of(left), kind_of(right)
+        if lk is not None and lk == rk and lk in ("int", "str"):
+            return P.compare(left, py.Eq(), right)
+        return P.call("_eq", left, right)
+
+    def logical(self: "FunctionLowerer", e: ast.Binary) -> py.expr:
+        """`and` / `or` (§5.3): short-circuit, Bool result."""
+        left = self.truthy(self.expr(e.left))
+        stmts, right = self.sub_expr(e.right)
+        right = self.truthy(right)
+        if not stmts:
+            op = py.And() if e.op == "and" else py.Or()
+            return mark_bool(py.BoolOp(op=op, values=[left, right]))
+        name = self.temp()
+        self.emit(P.assign(name, left))
+        test = P.load(name) if e.op == "and" else P.not_(P.load(name))
+        body = stmts + [P.stamp(P.assign(name, right), self.line)]
+        self.emit(P.if_(test, body))
+        return mark_bool(P.load(name))
+
+    def coalesce(self: "FunctionLowerer", e: ast.Binary) -> py.expr:
+        """`a ?? b`: `b` only when `a` is null."""
+        left = self.expr(e.left)
+        stmts, right = self.sub_expr(e.right)
+        name = self.temp()
+        if not stmts:
+            return P.ifexp(P.is_not(P.walrus(name, left), P.const(None)), P.load(name), right)
+        self.emit(P.assign(name, left))
+        self.emit(P.if_(P.is_(P.load(name), P.const(None)),
+                        stmts + [P.stamp(P.assign(name, right), self.line)]))
+        return P.load(name)
+
+    def x_Pipe(self: "FunctionLowerer", e: ast.Pipe) -> py.expr:
+        right = e.right
+        first = ast.Arg(value=e.left, span=e.left.span)
+        if isinstance(right, ast.Call):
+            call = ast.Call(callee=right.callee, args=[first] + list(right.args), type_args=right.type_args,
+                            span=right.span)
+        else:
+            call = ast.Call(callee=right, args=[first], span=right.span)
+        return self.x_Call(call)
+
+    # -- access --------------------------------------------------------------------------------------------------
+
+    def x_Field(self: "FunctionLowerer", e: ast.Field) -> py.expr:
+        static = self.static_field(e)
+        if static is not None:
+            return static
+        obj = self.expr(e.obj)
+        key = P.const(int(e.name)) if e.name.isdigit() else P.const(e.name)
+        if e.safe:
+            name = self.temp()
+            return P.ifexp(P.is_(P.walrus(name, obj), P.const(None)), P.const(None),
+                           P.call("_field", P.load(name), key))
+        return P.call("_field", obj, key)
+
+    def static_field(self: "FunctionLowerer", e: ast.Field) -> Optional[py.expr]:
+        """`E.V` (a variant of enum E) when `E` is not a local."""
+        if e.safe or not isinstance(e.obj, ast.Name) or e.obj.id in self.scope:
+            return None
+        symbol = self.module.lookup(e.obj.id)
+        if symbol is not None and symbol.kind == "enum":
+            variant = symbol.target.variants.get(e.name)
+            if variant is not None:
+                return P.load(variant.value)
+        return None
+
+    def x_Index(self: "FunctionLowerer", e: ast.Index) -> py.expr:
+        if e.index is None:
+            obj, index = self.expr(e.obj), P.const(0)
+        else:
+            obj, index = self.exprs([e.obj, e.index])
+        if e.safe:
+            name = self.temp()
+            return P.ifexp(P.is_(P.walrus(name, obj), P.const(None)), P.const(None),
+                           P.call("_index", P.load(name), index))
+        return P.call("_index", obj, index)
+
+    # -- results and nulls ---------------------------------------------------------------------------------------
+
+    def x_Try(self: "FunctionLowerer", e: ast.Try) -> py.expr:
+        """`e?`: an `err` returns from the current cell or lambda unchanged; `ok(v)` gives `v`."""
+        value = self.materialize(self.expr(e.value))
+        if isinstance(value, py.Constant):
+            return value
+        self.emit(P.if_(P.call("_is_err", value), [P.stamp(self.return_stmt(value), self.line)]))
+        return P.call("_unok", value)
+
+    def x_NotNull(self: "FunctionLowerer", e: ast.NotNull) -> py.expr:
+        value = self.expr(e.value)
+        name = self.temp()
+        return P.ifexp(P.is_not(P.walrus(name, value), P.const(None)), P.load(name), P.call("_null_assert"))
+
+    def x_ExpectSchema(self: "FunctionLowerer", e: ast.ExpectSchema) -> py.expr:
+        value = self.expr(e.value)
+        from .typespec import render_type
+
+        spec = self.compiler.type_spec(self.module, e.type)
+        return P.call("_expect", value, P.load(spec), P.const(render_type(e.type)), P.const(self.display))
+
+    # -- control flow used as a value ------------------------------------------------------------------------
+
+    def hoisted(self: "FunctionLowerer", e: ast.Expr) -> py.expr:
+        """A statement-like expression (block `if`, `match`, loops, `async` block) computed into a temporary."""
+        from .function import store_ctx
+
+        name = self.temp()
+        self.structured(e, store_ctx(name))
+        return P.load(name)
+
+    def x_If(self: "FunctionLowerer", e: ast.If) -> py.expr:
+        if e.inline and len(e.branches) == 1 and not isinstance(e.branches[0].condition, ast.LetCond):
+            then = _inline_expr(e.branches[0].body)
+            other = _inline_expr(e.else_body) if e.else_body is not None else ast.NullLit(span=e.span)
+            if then is not None and other is not None:
+                test = self.cond(e.branches[0].condition)
+                then_stmts, then_value = self.sub_expr(then)
+                else_stmts, else_value = self.sub_expr(other)
+                if not then_stmts and not else_stmts:
+                    return P.ifexp(test, then_value, else_value)
+                name = self.temp()
+                self.emit(P.if_(test, then_stmts + [P.stamp(P.assign(name, then_value), self.line)],
+                                else_stmts + [P.stamp(P.assign(name, else_value), self.line)]))
+                return P.load(name)
+        return self.hoisted(e)
+
+    def x_Match(self: "FunctionLowerer", e: ast.Match) -> py.expr:
+        return self.hoisted(e)
+
+    def x_Loop(self: "FunctionLowerer", e: ast.Loop) -> py.expr:
+        return self.hoisted(e)
+
+    def x_While(self: "FunctionLowerer", e: ast.While) -> py.expr:
+        return self.hoisted(e)
+
+    def x_For(self: "FunctionLowerer", e: ast.For) -> py.expr:
+        return self.hoisted(e)
+
+    def x_AsyncBlock(self: "FunctionLowerer", e: ast.AsyncBlock) -> py.expr:
+        return self.hoisted(e)
+
+    # -- lambdas -------------------------------------------------------------------------------------------------
+
+    def x_Lambda(self: "FunctionLowerer", e: ast.Lambda) -> py.expr:
+        return self.compiler.lower_lambda(self, e)
+
+    # -- futures ---------------------------------------------------------------------------------------------
+
+    def x_Await(self: "FunctionLowerer", e: ast.Await) -> py.expr:
+        return P.call("_await", self.expr(e.value))
+
+    def x_AwaitBlock(self: "FunctionLowerer", e: ast.AwaitBlock) -> py.expr:
+        """`await parallel ⏎ e1 ⏎ e2 ⏎ end` = `await parallel(args…, spawn(fn() => e1), spawn(fn() => e2))`."""
+        thunks: list[Callable[[], py.expr]] = []
+        for arg in e.args:
+            thunks.append(lambda a=arg: self.expr(a.value))
+        for item in e.exprs:
+            lam = ast.Lambda(params=[], body=[ast.Return(value=item, span=item.span)], expr_body=True,
+                             span=item.span)
+            thunks.append(lambda lam=lam: P.call("_spawn", self.compiler.lower_lambda(self, lam)))
+        values = self.ordered(thunks)
+        combinator = ENGINE_BUILTINS.get(e.kind, "_parallel")
+        return P.call("_await", P.call(combinator, *values))
+
+    def x_AwaitParallelFor(self: "FunctionLowerer", e: ast.AwaitParallelFor) -> py.expr:
+        """`await parallel for x in xs ⏎ body ⏎ end` = `await parallel([spawn(fn(x) => (body), x) for x in xs])`."""
+        args = [self.expr(a.value) for a in e.args]
+        args = [self.materialize(a) for a in args]
+        if isinstance(e.target, ast.BindPattern):
+            params = [ast.Param(name=e.target.name, span=e.target.span)]
+            body = list(e.body)
+        else:
+            params = [ast.Param(name="_item", span=e.span)]
+            body = [ast.Let(target=e.target, value=ast.Name(id="_item", span=e.span), span=e.span)] + list(e.body)
+        lam = ast.Lambda(params=params, body=body, expr_body=False, span=e.span)
+        closure = self.materialize(self.compiler.lower_lambda(self, lam))
+        iterable = self.expr(e.iterable)
+        acc = self.temp()
+        item = self.temp()
+        self.emit(P.assign(acc, P.list_([])))
+        loop_body = self.iteration_prologue() + [
+            P.stamp(P.expr_stmt(P.call(P.attr(P.load(acc), "append"), P.call("_spawn", closure, P.load(item)))),
+                    self.line)]
+        self.emit(py.For(target=P.store(item), iter=P.call("_iter", iterable), body=loop_body, orelse=[]))
+        return P.call("_await", P.call("_parallel", *args, P.load(acc)))
+
+    # -- calls ---------------------------------------------------------------------------------------------------
+
+    def x_Call(self: "FunctionLowerer", e: ast.Call) -> py.expr:
+        from .lower_calls import lower_call
+
+        return lower_call(self, e)
+
+
+def _inline_expr(body: Optional[list[ast.Stmt]]) -> Optional[ast.Expr]:
+    """The expression of an inline `if` branch, when the branch is a plain expression."""
+    if body is None or len(body) != 1 or not isinstance(body[0], ast.ExprStmt):
+        return None
+    return body[0].expr
+
+
+def _keep_marks(target: py.expr, source: py.expr) -> py.expr:
+    """Copy the static-kind marks of `source` onto `target`."""
+    if getattr(source, "_lumen_bool", False):
+        target._lumen_bool = True   # type: ignore[attr-defined]
+    kind = getattr(source, "_lumen_kind", None)
+    if kind is not None:
+        target._lumen_kind = kind   # type: ignore[attr-defined]
+    elif isinstance(source, py.Constant):
+        mark_kind(target, kind_of(source))
+    return target
+

@@ -1,0 +1,697 @@
+"""Lowering of a whole program: module scopes, declarations, one Python function per Lumen function, and the run-time
+descriptors (record types, variants, agent/process types, tool aliases, method dispatch sites).
+
+`compile_program(program, mode)` returns a `CompiledProgram`: Python code objects (one per Lumen module, with the
+Lumen file as `co_filename` and Lumen line numbers) plus the recipe that builds a run's namespace. All modules share
+one Python namespace; module-level names carry a per-module prefix.
+"""
+from __future__ import annotations
+
+import ast as py
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable, NamedTuple, Optional
+
+from ..runtime.values import ABSENT, ParamInfo, Union, VariantInfo
+from ..syntax import ast
+from . import pyast as P
+from .function import RETURN, FunctionLowerer
+from .names import (CellSym, ConstSym, EnumSym, ImplSym, ModuleScope, ProcessSym, RecordSym, Symbol, ToolSym,
+                    VariantSym, dispatch_type_of)
+from .typespec import TypeSpec, build_type_spec, render_type
+
+
+class Mode(NamedTuple):
+    """What the compiled code reports: fuel accounting, call enter/exit events, line probes."""
+
+    fuel: bool = False
+    events: bool = False
+    lines: bool = False
+
+
+@dataclass
+class ToolInfo:
+    """A tool alias as the run needs it: alias, tool id, version, merged grant policy (JSON values)."""
+
+    alias: str
+    tool_id: str
+    version: str
+    policy: dict
+    mcp_url: Optional[str] = None
+
+
+@dataclass
+class FunctionInfo:
+    """What the engine knows about a generated Python function: Lumen display name and parameters."""
+
+    display: str
+    params: tuple[str, ...] = ()
+    is_cell: bool = True
+
+
+@dataclass
+class CompiledProgram:
+    """Code objects and the recipe for a run's namespace (see `runtime.engine`)."""
+
+    mode: Mode
+    codes: list[Any]
+    static: dict[str, Any]
+    links: list[tuple[str, Callable[[dict], Any]]]
+    functions: dict[str, FunctionInfo]        # Python function name -> info (stack traces, arity errors)
+    const_inits: list[tuple[str, str, str]]   # (const global, init function, const name) in evaluation order
+    entry_cells: dict[str, CellSym]           # root module cells callable as entry points (incl. the script cell)
+    consts: dict[str, str]                    # const global -> Lumen const name
+    scopes: list[ModuleScope] = field(default_factory=list)
+
+
+def compile_program(program: Any, mode: Mode = Mode(), *, builtins: Optional[dict] = None) -> CompiledProgram:
+    """Compile every module of a loaded program (see `lumen_kernel.program`) for one mode."""
+    return ProgramCompiler(program, mode, builtins).compile()
+
+
+class ProgramCompiler:
+    """Builds module scopes, lowers every function and records run-time descriptors."""
+
+    def __init__(self, program: Any, mode: Mode, builtins: Optional[dict]) -> None:
+        self.program = program
+        self.mode = mode
+        if builtins is None:
+            from ..runtime.builtins import BUILTINS
+
+            builtins = BUILTINS
+        self.builtins: dict = dict(builtins)
+        self.scopes: list[ModuleScope] = []
+        self.defs: dict[int, list[py.stmt]] = {}
+        self.static: dict[str, Any] = {}
+        self.links: list[tuple[str, Callable[[dict], Any]]] = []
+        self.functions: dict[str, FunctionInfo] = {}
+        self.const_inits: list[tuple[str, str, str]] = []
+        self.consts: dict[str, str] = {}
+        self.impls: list[ImplSym] = []
+        self.handler_cells: dict[tuple[int, str], CellSym] = {}
+        self._sites: dict[tuple[int, str], str] = {}
+        self._type_specs: dict[tuple[int, str], str] = {}
+        self._tool_infos: dict[tuple[int, str], str] = {}
+        self._counter = 0
+        self._current_module: Optional[ModuleScope] = None
+
+    # -- helpers used by the lowerers ------------------------------------------------------------------------
+
+    def unique(self, base: str) -> str:
+        self._counter += 1
+        return f"{base}{self._counter}"
+
+    def constant(self, value: Any) -> py.expr:
+        """A Python expression for a constant value (a static global for non-literal objects)."""
+        if value is None or type(value) in (bool, int, float, str, bytes):
+            return P.const(value)
+        if value is ABSENT:
+            return P.load("_ABSENT")
+        name = self.unique("_C")
+        self.static[name] = value
+        return P.load(name)
+
+    def builtin_spec(self, name: str, *, engine: bool = False) -> Any:
+        spec = self.builtins.get(name)
+        if spec is None:
+            return None
+        if getattr(spec, "function", None) is None and not engine:
+            return None
+        return spec
+
+    def builtin_function_global(self, name: str) -> str:
+        pyname = "BF_" + name
+        if pyname not in self.static:
+            self.static[pyname] = self.builtins[name].function
+        return pyname
+
+    def builtin_closure_global(self, name: str) -> Optional[str]:
+        """The global holding the Closure of builtin `name` (created per run), or None."""
+        from ..compiler.lower_exprs import ENGINE_BUILTINS
+
+        if name not in self.builtins and name not in ENGINE_BUILTINS:
+            return None
+        pyname = "BK_" + name
+        if not any(link[0] == pyname for link in self.links):
+            if name in ENGINE_BUILTINS:
+                spec = self.builtins.get(name)
+                params = tuple(spec.params) if spec is not None else None
+                target = ENGINE_BUILTINS[name]
+                self.links.append((pyname, lambda ns, t=target, n=name, p=params: ns["_engine_closure"](n, ns[t], p)))
+            else:
+                spec = self.builtins[name]
+                self.links.append((pyname, lambda ns, s=spec: ns["_builtin_closure"](s)))
+        return pyname
+
+    def type_spec(self, module: ModuleScope, type_expr: ast.TypeExpr) -> str:
+        """A static global holding the conformance test of a type (`expect schema`, type-check patterns)."""
+        text = render_type(type_expr)
+        key = (module.index, text)
+        pyname = self._type_specs.get(key)
+        if pyname is None:
+            pyname = self.unique(f"{module.prefix}TS")
+            self.static[pyname] = build_type_spec(type_expr, module)
+            self._type_specs[key] = pyname
+        return pyname
+
+    def tool_info(self, module: ModuleScope, tool: ToolSym, process: Any = None) -> str:
+        key = (module.index, tool.alias)
+        pyname = self._tool_infos.get(key)
+        if pyname is None:
+            pyname = f"{tool.module.prefix}TI_{tool.alias}"
+            self.static[pyname] = ToolInfo(tool.alias, tool.decl.tool_id, tool.decl.version,
+                                           merged_policy(tool.module.grants.get(tool.alias, [])),
+                                           tool.decl.mcp_url)
+            self._tool_infos[key] = pyname
+        return pyname
+
+    def handler_cell(self, handler: ast.HandlerDecl, name: str) -> Optional[CellSym]:
+        return self.handler_cells.get((id(handler), name))
+
+    def impl_method_for_type(self, module: ModuleScope, owner: str, method: str) -> Optional[CellSym]:
+        """`T.m` where `T` names a type with an impl defining `m` (first impl in source order)."""
+        symbol = module.lookup(owner)
+        if symbol is not None and symbol.kind not in ("record", "enum", "alias", "trait"):
+            return None
+        aliases = {s.target.name: s.target for s in module.names.values() if s.kind == "alias"}
+        wanted = dispatch_type_of(ast.NamedType(name=owner), aliases)
+        for impl in self.impls:
+            if impl.dispatch_type == wanted and method in impl.methods:
+                return impl.methods[method]
+        return None
+
+    def method_site(self, module: ModuleScope, method: str) -> str:
+        """A global describing how `x.method(…)` dispatches from `module` (§5.12)."""
+        key = (module.index, method)
+        pyname = self._sites.get(key)
+        if pyname is not None:
+            return pyname
+        pyname = self.unique(f"{module.prefix}S_")
+        self._sites[key] = pyname
+        impls: dict[str, str] = {}
+        for impl in self.impls:
+            cell = impl.methods.get(method)
+            if cell is not None and impl.dispatch_type not in impls:
+                impls[impl.dispatch_type] = cell.pyname
+        for scope in self.scopes:
+            for enum in scope.enums:
+                cell = enum.methods.get(method)
+                if cell is not None and enum.name not in impls:
+                    impls[enum.name] = cell.pyname
+        symbol = module.lookup(method)
+        cell_name = symbol.target.pyname if symbol is not None and symbol.kind == "cell" else None
+        builtin = self.builtin_closure_global(method) if (symbol is None and method in self.builtins) else None
+
+        def make(ns: dict, impls=impls, cell_name=cell_name, builtin=builtin, method=method) -> Any:
+            return ns["_MethodSite"](method, {k: ns[v] for k, v in impls.items()},
+                                     ns[cell_name] if cell_name else None,
+                                     ns[builtin].fn if builtin else None)
+
+        self.links.append((pyname, make))
+        return pyname
+
+    # -- compilation -------------------------------------------------------------------------------------------
+
+    def compile(self) -> CompiledProgram:
+        modules = list(self.program.modules)
+        for index, loaded in enumerate(modules):
+            self.scopes.append(self.declare(index, loaded))
+        for scope in self.scopes:
+            self.bind_imports(scope)
+        for scope in self.scopes:
+            self.link_declarations(scope)
+        codes = []
+        for scope in self.scopes:
+            self._current_module = scope
+            self.defs[scope.index] = []
+            self.lower_module(scope)
+            module_ast = py.Module(body=self.defs[scope.index], type_ignores=[])
+            py.fix_missing_locations(module_ast)
+            codes.append(compile(module_ast, scope.path, "exec"))
+        root = self.scopes[-1]
+        entry = {cell.decl.name: cell for cell in root.cells}
+        if root.script is not None:
+            entry[root.script.display] = root.script
+        return CompiledProgram(self.mode, codes, self.static, self.links, self.functions, self.const_inits,
+                               entry, self.consts, self.scopes)
+
+    # -- declarations ------------------------------------------------------------------------------------------
+
+    def declare(self, index: int, loaded: Any) -> ModuleScope:
+        """First pass: every top-level declaration of a module gets its symbol and Python names."""
+        scope = ModuleScope(index, loaded)
+        module = loaded.module
+        if module is None:
+            return scope
+        aliases = {item.name: item for item in module.items if isinstance(item, ast.TypeAliasDecl)}
+        scope_names = scope.names
+        statements: list[ast.Stmt] = []
+        grants: list[ast.GrantDecl] = []
+        for item in module.items:
+            if isinstance(item, ast.CellDecl):
+                cell = CellSym(item, item.name, scope.global_name("c", item.name), scope.global_name("k", item.name),
+                               scope)
+                scope.cells.append(cell)
+                scope_names.setdefault(item.name, Symbol("cell", cell))
+            elif isinstance(item, ast.RecordDecl):
+                record = RecordSym(item, scope.global_name("R", item.name), scope.global_name("RC", item.name),
+                                   scope.global_name("RK", item.name), scope)
+                scope.records.append(record)
+                scope_names.setdefault(item.name, Symbol("record", record))
+            elif isinstance(item, ast.EnumDecl):
+                enum = EnumSym(item, scope)
+                for variant in item.variants:
+                    info = VariantInfo(item.name, variant.name, tuple(f.name for f in variant.fields), item)
+                    vsym = VariantSym(enum, variant, info, scope.global_name("V", f"{item.name}.{variant.name}"),
+                                      scope.global_name("U", f"{item.name}.{variant.name}"))
+                    enum.variants[variant.name] = vsym
+                    scope.variants.setdefault(variant.name, []).append(vsym)
+                for method in item.methods:
+                    enum.methods[method.name] = CellSym(method, f"{item.name}.{method.name}",
+                                                        scope.global_name("e", f"{item.name}.{method.name}"),
+                                                        scope.global_name("ek", f"{item.name}.{method.name}"), scope)
+                scope.enums.append(enum)
+                scope_names.setdefault(item.name, Symbol("enum", enum))
+            elif isinstance(item, ast.TypeAliasDecl):
+                scope_names.setdefault(item.name, Symbol("alias", item))
+            elif isinstance(item, ast.TraitDecl):
+                scope_names.setdefault(item.name, Symbol("trait", item))
+            elif isinstance(item, ast.ImplDecl):
+                impl = ImplSym(item, dispatch_type_of(item.target, aliases))
+                n = len(self.impls)
+                for method in item.methods:
+                    impl.methods[method.name] = CellSym(method, method.name,
+                                                        scope.global_name(f"i{n}", method.name),
+                                                        scope.global_name(f"ik{n}", method.name), scope)
+                scope.impls.append(impl)
+                self.impls.append(impl)
+            elif isinstance(item, ast.ConstDecl):
+                const = ConstSym(item, scope.global_name("K", item.name), scope)
+                scope.consts.append(const)
+                scope_names.setdefault(item.name, Symbol("const", const))
+            elif isinstance(item, ast.UseToolDecl):
+                if item.alias:
+                    tool = ToolSym(item, item.alias, scope.global_name("T", item.alias), scope)
+                    scope.tools[item.alias] = tool
+                    scope_names.setdefault(item.alias, Symbol("tool", tool))
+            elif isinstance(item, ast.GrantDecl):
+                grants.append(item)
+            elif isinstance(item, ast.BindEffectDecl):
+                scope.bindings[".".join(item.effect)] = item.alias
+            elif isinstance(item, ast.EffectDecl):
+                scope.effects[item.name] = item
+                scope_names.setdefault(item.name, Symbol("effect", item))
+            elif isinstance(item, ast.HandlerDecl):
+                for handle in item.handles:
+                    key = ".".join(handle.operation)
+                    cell = CellSym(handle.cell, f"{item.name}.{key}", scope.global_name("h", f"{item.name}.{key}"),
+                                   scope.global_name("hk", f"{item.name}.{key}"), scope)
+                    scope.handled.setdefault(key, cell)
+                for method in item.cells:
+                    cell = CellSym(method, f"{item.name}.{method.name}",
+                                   scope.global_name("hc", f"{item.name}.{method.name}"),
+                                   scope.global_name("hck", f"{item.name}.{method.name}"), scope)
+                    self.handler_cells[(id(item), method.name)] = cell
+                scope_names.setdefault(item.name, Symbol("handler", item))
+            elif isinstance(item, (ast.AgentDecl, ast.ProcessDecl)):
+                kind = "agent" if isinstance(item, ast.AgentDecl) else item.kind
+                process = ProcessSym(item, kind, scope.global_name("P", item.name), scope.global_name("PK", item.name),
+                                     scope)
+                for method in item.cells:
+                    params = list(method.params)
+                    if not params or params[0].name != "self":
+                        params = [ast.Param(name="self", span=method.span)] + params
+                    decl = dataclasses.replace(method, params=params)
+                    process.methods[method.name] = CellSym(decl, f"{item.name}.{method.name}",
+                                                           scope.global_name("a", f"{item.name}.{method.name}"),
+                                                           scope.global_name("ak", f"{item.name}.{method.name}"),
+                                                           scope, is_method=True)
+                grants.extend(item.grants)
+                scope.processes.append(process)
+                scope_names.setdefault(item.name, Symbol("process", process))
+            elif isinstance(item, ast.Stmt):
+                statements.append(item)
+        for grant in sorted(grants, key=lambda g: (g.span.line, g.span.column)):
+            scope.grants.setdefault(grant.alias, []).append(grant)
+        if statements and loaded is self.program.root:
+            name = "__script_main" if any(c.decl.name == "main" for c in scope.cells) else "main"
+            decl = ast.CellDecl(name=name, params=[], body=statements, span=statements[0].span)
+            scope.script = CellSym(decl, name, scope.global_name("c", name), scope.global_name("k", name), scope)
+        return scope
+
+    def bind_imports(self, scope: ModuleScope) -> None:
+        """Make imported names visible (`import m: X, Y as Z`, `import m: *`); imported enums bring their variants."""
+        by_loaded = {id(s.loaded): s for s in self.scopes}
+        for resolved in scope.loaded.imports:
+            if resolved.target is None:
+                continue
+            target = by_loaded.get(id(resolved.target))
+            if target is None:
+                continue
+            decl = resolved.decl
+            if decl.star:
+                pairs = [(name, name) for name in _importable(target)]
+            else:
+                pairs = [(item.name, item.alias or item.name) for item in decl.names]
+            for original, local in pairs:
+                symbol = target.names.get(original)
+                if symbol is None or symbol.kind not in ("cell", "record", "enum", "alias", "trait", "const",
+                                                         "process"):
+                    continue
+                scope.names.setdefault(local, symbol)
+                if symbol.kind == "enum":
+                    for vsym in symbol.target.variants.values():
+                        known = scope.variants.setdefault(vsym.name, [])
+                        if vsym not in known:
+                            known.append(vsym)
+
+    def link_declarations(self, scope: ModuleScope) -> None:
+        """Static descriptors and the per-run links of a module's declarations."""
+        for enum in scope.enums:
+            for vsym in enum.variants.values():
+                self.static[vsym.pyname] = vsym.info
+                if vsym.arity == 0:
+                    self.static[vsym.value] = Union(vsym.info, None)
+                else:
+                    self.links.append((vsym.value, lambda ns, v=vsym: ns["_variant_closure"](v.info)))
+        for record in scope.records:
+            self.links.append((record.pyname, lambda ns, r=record: ns["_record_type"](
+                r.name, tuple(r.field_names),
+                {f.name: ns[_default_name(r, f.name)] for f in r.decl.fields if f.default is not None},
+                [(f.name, ns[_constraint_name(r, f.name)], " ".join(f.constraint_text.split()))
+                 for f in r.decl.fields if f.constraint is not None], r.module.path)))
+            self.links.append((record.closure, lambda ns, r=record: ns["_record_closure"](ns[r.pyname])))
+        for cell in self.all_cells(scope):
+            self.functions[cell.pyname] = FunctionInfo(cell.display, tuple(p.name for p in cell.params))
+            params = tuple(ParamInfo(p.name, has_default=p.default is not None, rest=p.rest) for p in cell.params)
+            self.links.append((cell.closure, lambda ns, c=cell, ps=params: ns["_Closure"](
+                ns[c.pyname], c.decl.name if not c.is_method else c.display, "cell", ps)))
+        for tool in scope.tools.values():
+            info = self.tool_info(scope, tool)
+            self.links.append((tool.pyname, lambda ns, i=info: ns["_tool_closure"](ns[i])))
+        for const in scope.consts:
+            self.consts[const.pyname] = const.decl.name
+
+    def all_cells(self, scope: ModuleScope) -> list[CellSym]:
+        cells = list(scope.cells)
+        for enum in scope.enums:
+            cells.extend(enum.methods.values())
+        for impl in scope.impls:
+            cells.extend(impl.methods.values())
+        for process in scope.processes:
+            cells.extend(process.methods.values())
+        cells.extend(scope.handled.values())
+        cells.extend(c for (key, _n), c in self.handler_cells.items() if c.module is scope)
+        if scope.script is not None:
+            cells.append(scope.script)
+        return cells
+
+    # -- function bodies ---------------------------------------------------------------------------------------
+
+    def add_def(self, scope: ModuleScope, fn: py.stmt) -> None:
+        self.defs[scope.index].append(fn)
+
+    def lower_module(self, scope: ModuleScope) -> None:
+        for cell in self.all_cells(scope):
+            process = None
+            if cell.is_method:
+                process = next((p for p in scope.processes if cell in p.methods.values()), None)
+            self.add_def(scope, self.lower_cell(scope, cell, process))
+        for record in scope.records:
+            self.lower_record(scope, record)
+        for const in scope.consts:
+            init = scope.global_name("KI", const.decl.name)
+            lw = FunctionLowerer(self, scope, f"const {const.decl.name}")
+            with lw.at_line(const.decl):
+                lw.block([ast.Return(value=const.decl.value, span=const.decl.span)], RETURN)
+            self.add_def(scope, lw.finish(init, [], lw.out, line=const.decl.span.line, accounting=False))
+            self.const_inits.append((const.pyname, init, const.decl.name))
+        for process in scope.processes:
+            self.lower_process(scope, process)
+
+    def lower_cell(self, scope: ModuleScope, cell: CellSym, process: Any = None) -> py.FunctionDef:
+        """One cell (or method, handler, impl/enum method, script cell) as a Python function."""
+        decl = cell.decl
+        lw = FunctionLowerer(self, scope, cell.display, process=process)
+        line = decl.span.line or 1
+        lw.line = line
+        names: list[str] = []
+        defaults: list[py.expr] = []
+        prelude: list[py.stmt] = []
+        vararg = None
+        seen_default = False
+        for param in decl.params:
+            if param.rest:
+                vararg = "v_" + param.name
+                lw.scope[param.name] = vararg
+                prelude.append(P.stamp(P.assign(vararg, P.call("list", P.load(vararg))), line))
+                continue
+            pyname = "v_" + param.name
+            if param.default is not None:
+                seen_default = True
+                with lw.buffer() as stmts:
+                    value = lw.expr(param.default)
+                stmts.append(P.stamp(P.assign(pyname, value), line))
+                prelude.append(P.stamp(P.if_(P.is_(P.load(pyname), P.load("_MISSING")), stmts), line))
+                defaults.append(P.load("_MISSING"))
+            elif seen_default:
+                defaults.append(P.load("_MISSING"))
+                prelude.append(P.stamp(P.if_(P.is_(P.load(pyname), P.load("_MISSING")), [P.expr_stmt(
+                    P.call("_missing_arg", P.const(param.name), P.const(cell.display)))]), line))
+            lw.scope[param.name] = pyname
+            names.append(pyname)
+        lw.block(decl.body, RETURN)
+        fn = lw.finish(cell.pyname, names, lw.out, vararg=vararg, defaults=defaults, line=line, prelude=prelude)
+        if self.mode.events:
+            return self.with_events(scope, cell, fn)
+        return fn
+
+    def with_events(self, scope: ModuleScope, cell: CellSym, fn: py.FunctionDef) -> py.stmt:
+        """Events mode: `pyname` becomes a wrapper emitting `call_enter`/`call_exit` around the body function."""
+        body_name = cell.pyname + "__body"
+        fn.name = body_name
+        self.functions[body_name] = self.functions.get(cell.pyname, FunctionInfo(cell.display))
+        wrapper = P.function(cell.pyname, py.arguments(posonlyargs=[], args=[], vararg=py.arg(arg="a"),
+                                                       kwonlyargs=[], kw_defaults=[], kwarg=py.arg(arg="k"),
+                                                       defaults=[]), [
+            P.expr_stmt(P.call("_call_enter", P.const(cell.display))),
+            P.assign("r", py.Call(func=P.load(body_name), args=[py.Starred(value=P.load("a"), ctx=py.Load())],
+                                  keywords=[py.keyword(arg=None, value=P.load("k"))])),
+            P.expr_stmt(P.call("_call_exit", P.const(cell.display), P.load("r"))),
+            P.ret(P.load("r")),
+        ])
+        line = cell.decl.span.line or 1
+        return P.stamp(py.If(test=P.const(True), body=[fn, P.stamp(wrapper, line)], orelse=[]), line)
+
+    def lower_lambda(self, outer: FunctionLowerer, e: ast.Lambda) -> py.expr:
+        """A lambda: a module-level factory taking the captured values (by value, §5.11) and returning a Closure."""
+        scope = outer.module
+        param_names = [p.name for p in e.params]
+        used = _names_in(e.body) | _names_in_params(e.params)
+        captures = [name for name in outer.scope if name in used and name not in param_names]
+        factory = self.unique(f"{scope.prefix}L")
+        inner_name = factory + "_fn"
+        lw = FunctionLowerer(self, scope, "<lambda>", is_lambda=True, process=outer.process)
+        lw.line = e.span.line or outer.line
+        assigned = _assigned_in(e.body)
+        prelude: list[py.stmt] = []
+        for name in captures:
+            if name in assigned:
+                lw.scope[name] = "v_" + name
+                prelude.append(P.stamp(P.assign("v_" + name, P.load("k_" + name)), lw.line))
+            else:
+                lw.scope[name] = "k_" + name
+        names = []
+        for param in e.params:
+            lw.scope[param.name] = "v_" + param.name
+            names.append("v_" + param.name)
+        lw.block(e.body, RETURN)
+        fn = lw.finish(inner_name, names, lw.out, line=lw.line, prelude=prelude)
+        params_global = self.unique(f"{scope.prefix}LP")
+        self.static[params_global] = tuple(ParamInfo(p.name) for p in e.params)
+        self.functions[inner_name] = FunctionInfo("<lambda>", tuple(param_names))
+        factory_def = P.function(factory, P.arguments(["k_" + n for n in captures]), [
+            fn, P.ret(P.call("_Closure", P.load(inner_name), P.const("lambda"), P.const("lambda"),
+                             P.load(params_global)))])
+        self.add_def(scope, P.stamp(factory_def, lw.line))
+        return P.call(factory, *[P.load(outer.scope[name]) for name in captures])
+
+    def lower_record(self, scope: ModuleScope, record: RecordSym) -> None:
+        """Default-value functions and constraint functions of a record's fields (§5.13)."""
+        for f in record.decl.fields:
+            if f.default is not None:
+                lw = FunctionLowerer(self, scope, f"{record.name}.{f.name}")
+                with lw.at_line(f):
+                    lw.block([ast.Return(value=f.default, span=f.span)], RETURN)
+                self.add_def(scope, lw.finish(_default_name(record, f.name), [], lw.out, line=f.span.line,
+                                              accounting=False))
+            if f.constraint is not None:
+                lw = FunctionLowerer(self, scope, f"{record.name}.{f.name}")
+                prelude = []
+                for other in record.field_names:
+                    lw.scope[other] = "v_" + other
+                    prelude.append(P.stamp(P.assign("v_" + other, P.call(P.attr(P.load("_f"), "get"),
+                                                                         P.const(other))), f.span.line))
+                with lw.at_line(f):
+                    lw.block([ast.Return(value=f.constraint, span=f.span)], RETURN)
+                fn = lw.finish(_constraint_name(record, f.name), ["_f"], lw.out, line=f.span.line,
+                               prelude=prelude, accounting=False)
+                self.add_def(scope, fn)
+
+    def lower_process(self, scope: ModuleScope, process: ProcessSym) -> None:
+        """The descriptor of an agent or process: methods, machine states (guards, transitions), pipeline stages."""
+        decl = process.decl
+        states = []
+        if isinstance(decl, ast.ProcessDecl) and decl.kind == "machine":
+            for state in decl.states:
+                guard_name = transition_name = None
+                payload_names = sorted(_names_in([state.guard] if state.guard is not None else []) |
+                                       _names_in(state.transition.args if state.transition else []) |
+                                       {p.name for p in state.params})
+                if state.guard is not None:
+                    guard_name = scope.global_name("MG", f"{decl.name}.{state.name}")
+                    self.add_def(scope, self.payload_function(scope, guard_name, f"{decl.name}.{state.name}",
+                                                              state.guard, payload_names, state))
+                if state.transition is not None:
+                    transition_name = scope.global_name("MT", f"{decl.name}.{state.name}")
+                    args = ast.ListLit(elements=list(state.transition.args), span=state.transition.span)
+                    self.add_def(scope, self.payload_function(scope, transition_name, f"{decl.name}.{state.name}",
+                                                              args, payload_names, state))
+                states.append((state, guard_name, transition_name))
+        stages = []
+        if isinstance(decl, ast.ProcessDecl) and decl.kind == "pipeline":
+            for stage in decl.stages:
+                stages.append(self.stage_callable(scope, stage))
+        methods = {name: cell.pyname for name, cell in process.methods.items()}
+
+        def make(ns: dict, process=process, states=states, stages=stages, methods=methods) -> Any:
+            return ns["_process_type"](process, {name: ns[py_name] for name, py_name in methods.items()},
+                                       [(s, ns[g] if g else None, ns[t] if t else None) for s, g, t in states],
+                                       [stage(ns) for stage in stages])
+
+        self.links.append((process.pyname, make))
+        self.links.append((process.closure, lambda ns, p=process: ns["_process_closure"](ns[p.pyname])))
+
+    def payload_function(self, scope: ModuleScope, pyname: str, display: str, expr: ast.Expr,
+                         names: list[str], state: ast.StateDecl) -> py.FunctionDef:
+        """`def f(_p)`: evaluates `expr` where identifiers are the payload's parameters (unknown ones are null)."""
+        lw = FunctionLowerer(self, scope, display)
+        line = expr.span.line or state.span.line or 1
+        prelude = []
+        for name in names:
+            lw.scope[name] = "v_" + name
+            prelude.append(P.stamp(P.assign("v_" + name, P.call(P.attr(P.load("_p"), "get"), P.const(name))), line))
+        lw.line = line
+        lw.block([ast.Return(value=expr, span=expr.span)], RETURN)
+        return lw.finish(pyname, ["_p"], lw.out, line=line, prelude=prelude, accounting=False)
+
+    def stage_callable(self, scope: ModuleScope, stage: list[str]) -> Callable[[dict], Any]:
+        """A pipeline stage `s` (a cell) or `Agent.m` (a static method call on a fresh instance)."""
+        if len(stage) == 1:
+            symbol = scope.lookup(stage[0])
+            if symbol is not None and symbol.kind == "cell":
+                return lambda ns, c=symbol.target: ns[c.closure]
+            name = stage[0]
+            return lambda ns, n=name: ns["_missing_stage"](n)
+        owner, method = stage[0], stage[-1]
+        symbol = scope.lookup(owner)
+        if symbol is not None and symbol.kind == "process":
+            return lambda ns, p=symbol.target, m=method: ns["_static_method_callable"](ns[p.pyname], m)
+        return lambda ns, n=".".join(stage): ns["_missing_stage"](n)
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------------
+
+def _default_name(record: RecordSym, field_name: str) -> str:
+    return record.module.global_name("RD", f"{record.name}.{field_name}")
+
+
+def _constraint_name(record: RecordSym, field_name: str) -> str:
+    return record.module.global_name("RW", f"{record.name}.{field_name}")
+
+
+def _importable(scope: ModuleScope) -> list[str]:
+    module = scope.loaded.module
+    if module is None:
+        return []
+    from ..program.loader import IMPORTABLE
+
+    return [item.name for item in module.items if isinstance(item, IMPORTABLE)]
+
+
+def _names_in(nodes: Any) -> set[str]:
+    """Every identifier and binding name appearing in `nodes` (over-approximation for lambda captures)."""
+    names: set[str] = set()
+    stack = list(nodes) if isinstance(nodes, list) else [nodes]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, (ast.BindPattern, ast.TypePattern)):
+            names.add(node.name)
+        elif isinstance(node, ast.FieldPattern) and node.pattern is None:
+            names.add(node.name)
+        elif isinstance(node, ast.ListPattern) and node.rest_name:
+            names.add(node.rest_name)
+        elif isinstance(node, ast.Param):
+            names.add(node.name)
+        if isinstance(node, (ast.InterpString, ast.RoleBlock)):
+            stack.extend(part for part in node.parts if not isinstance(part, str))
+        stack.extend(ast.iter_children(node))
+    return names
+
+
+def _names_in_params(params: list[ast.Param]) -> set[str]:
+    return set()
+
+
+def _assigned_in(nodes: list[ast.Stmt]) -> set[str]:
+    """Names a lambda body may assign (let, assignment, pattern and loop targets)."""
+    assigned: set[str] = set()
+    stack: list[Any] = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Assign):
+            root = node.target
+            while isinstance(root, (ast.Field, ast.Index)):
+                root = root.obj
+            if isinstance(root, ast.Name):
+                assigned.add(root.id)
+        elif isinstance(node, (ast.BindPattern, ast.TypePattern)):
+            assigned.add(node.name)
+        elif isinstance(node, ast.FieldPattern) and node.pattern is None:
+            assigned.add(node.name)
+        elif isinstance(node, ast.ListPattern) and node.rest_name:
+            assigned.add(node.rest_name)
+        stack.extend(ast.iter_children(node))
+    return assigned
+
+
+def merged_policy(grants: list[ast.GrantDecl]) -> dict:
+    """The policy of a tool alias: every grant's entries merged in source order, later keys win (§5.17)."""
+    policy: dict = {}
+    for grant in grants:
+        for entry in grant.entries:
+            policy[entry.key] = grant_value(entry.value)
+    return policy
+
+
+def grant_value(e: ast.Expr) -> Any:
+    """A grant value as JSON: literals, list literals as arrays, identifiers as their names."""
+    if isinstance(e, (ast.IntLit, ast.FloatLit, ast.StringLit, ast.BoolLit)):
+        return e.value
+    if isinstance(e, ast.NullLit):
+        return None
+    if isinstance(e, ast.Name):
+        return e.id
+    if isinstance(e, ast.Unary) and e.op == "-" and isinstance(e.operand, (ast.IntLit, ast.FloatLit)):
+        return -e.operand.value
+    if isinstance(e, ast.ListLit):
+        return [grant_value(x) for x in e.elements if isinstance(x, ast.Expr)]
+    if isinstance(e, ast.InterpString):
+        return "".join(part for part in e.parts if isinstance(part, str))
+    return None

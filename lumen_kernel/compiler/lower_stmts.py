@@ -1,0 +1,508 @@
+"""Lowering of Lumen statements and block-valued constructs (LANGUAGE.md §3.2, §5.8, §5.9).
+
+Every statement list is lowered with a value context (`function.Ctx`): its value is discarded, returned (function
+bodies: implicit return), or stored in a variable (a block `if`/`match`/loop used as a value). Loops become Python
+loops; `break`/`continue` with a label that crosses Python loops use a control variable checked after each inner
+loop. `break value` stores into the loop's result variable.
+"""
+from __future__ import annotations
+
+import ast as py
+from typing import TYPE_CHECKING, Optional
+
+from ..syntax import ast
+from . import pyast as P
+
+if TYPE_CHECKING:
+    from .function import Ctx, FunctionLowerer, LoopCtx
+
+_STRUCTURED = (ast.If, ast.Match, ast.Loop, ast.While, ast.For, ast.AsyncBlock)
+
+
+class StmtLowering:
+    """Statement lowering methods of `FunctionLowerer`."""
+
+    # -- blocks and values -----------------------------------------------------------------------------------
+
+    def block(self: "FunctionLowerer", stmts: list[ast.Stmt], ctx: "Ctx") -> None:
+        """Lower a statement list whose value goes to `ctx` (the value of its last statement, §5.9)."""
+        from .function import DISCARD
+
+        if not stmts:
+            self.deliver(ctx, P.const(None))
+            return
+        for stmt in stmts[:-1]:
+            self.stmt(stmt, DISCARD)
+        self.stmt(stmts[-1], ctx)
+
+    def deliver(self: "FunctionLowerer", ctx: "Ctx", value: py.expr) -> None:
+        """Send a value to a context."""
+        if ctx.kind == "discard":
+            if not isinstance(value, (py.Constant, py.Name)):
+                self.emit(P.expr_stmt(value))
+        elif ctx.kind == "return":
+            self.emit(self.return_stmt(value))
+        else:
+            self.emit(P.assign(ctx.var, value))
+
+    def return_stmt(self: "FunctionLowerer", value: py.expr) -> py.stmt:
+        """`return value` from the current Python function."""
+        return P.ret(value)
+
+    def iteration_prologue(self: "FunctionLowerer") -> list[py.stmt]:
+        """Fuel accounting at the start of each loop iteration (only compiled in the fuel mode)."""
+        if not self.compiler.mode.fuel:
+            return []
+        return [P.stamp(P.py_parse("_FUEL -= 1\nif _FUEL < 0: _fuel_out()"), self.line)]
+
+    def line_probe(self: "FunctionLowerer") -> None:
+        if self.compiler.mode.lines:
+            self.emit(P.expr_stmt(P.call("_line", P.const(self.display), P.const(self.line))))
+
+    # -- statements ----------------------------------------------------------------------------------------------
+
+    def stmt(self: "FunctionLowerer", s: ast.Stmt, ctx: "Ctx") -> None:
+        with self.at_line(s):
+            self.line_probe()
+            method = getattr(self, "s_" + type(s).__name__)
+            method(s, ctx)
+
+    def s_ExprStmt(self: "FunctionLowerer", s: ast.ExprStmt, ctx: "Ctx") -> None:
+        e = s.expr
+        if isinstance(e, _STRUCTURED) and not (isinstance(e, ast.If) and e.inline and ctx.kind != "discard"
+                                                and _all_expr_branches(e)):
+            self.structured(e, ctx)
+            return
+        self.deliver(ctx, self.expr(e))
+
+    def after_statement(self: "FunctionLowerer", ctx: "Ctx") -> None:
+        """A statement whose value is null (§5.9)."""
+        if ctx.kind != "discard":
+            self.deliver(ctx, P.const(None))
+
+    def s_Let(self: "FunctionLowerer", s: ast.Let, ctx: "Ctx") -> None:
+        value = self.expr(s.value)
+        target = s.target
+        if isinstance(target, ast.BindPattern):
+            if target.name == "_":
+                if not isinstance(value, (py.Constant, py.Name)):
+                    self.emit(P.expr_stmt(value))
+            else:
+                self.emit(P.assign(self.bind_name(target.name), value))
+        elif isinstance(target, ast.WildcardPattern):
+            if not isinstance(value, (py.Constant, py.Name)):
+                self.emit(P.expr_stmt(value))
+        else:
+            subject = self.materialize(value)
+            test = self.pattern_test(target, subject)
+            if isinstance(test, py.Constant) and test.value is True:
+                pass
+            else:
+                self.emit(P.if_(P.not_(test), [P.stamp(P.expr_stmt(P.call("_let_fail", subject)), self.line)]))
+        self.after_statement(ctx)
+
+    def s_Assign(self: "FunctionLowerer", s: ast.Assign, ctx: "Ctx") -> None:
+        path: list[tuple[str, Optional[ast.Expr], str]] = []
+        node = s.target
+        while isinstance(node, (ast.Field, ast.Index)):
+            if isinstance(node, ast.Field):
+                path.append(("field", None, node.name))
+            else:
+                path.append(("index", node.index, ""))
+            node = node.obj
+        path.reverse()
+        if not isinstance(node, ast.Name):
+            value = self.expr(s.value)
+            self.emit(P.expr_stmt(P.call("_fail", P.const("type error: cannot assign to this expression"))))
+            self.after_statement(ctx)
+            return
+        indexes = [self.materialize(self.expr(ix)) if ix is not None else P.const(0)
+                   for kind, ix, _ in path if kind == "index"]
+        root_name = node.id
+        if not path:
+            if s.op is None:
+                value = self.expr(s.value)
+                self.emit(P.assign(self.bind_name(root_name), value))
+            else:
+                current = self.x_Name(node)
+                rhs = self.expr(s.value)
+                value = self.compound(s.op, current, rhs)
+                self.emit(P.assign(self.bind_name(root_name), value))
+            self.after_statement(ctx)
+            return
+        root = self.x_Name(node) if root_name in self.scope else P.const(None)
+        # read every intermediate container along the path
+        containers: list[py.expr] = [self.materialize(root) if not isinstance(root, py.Constant) else root]
+        index_iter = iter(indexes)
+        keys: list[tuple[str, py.expr]] = []
+        for kind, _ix, name in path:
+            key = next(index_iter) if kind == "index" else P.const(name)
+            keys.append((kind, key))
+        for (kind, key) in keys[:-1]:
+            reader = "_index" if kind == "index" else "_field"
+            containers.append(self.materialize(P.call(reader, containers[-1], key)))
+        rhs = self.expr(s.value)
+        if s.op is not None:
+            kind, key = keys[-1]
+            reader = "_index" if kind == "index" else "_field"
+            rhs = self.compound(s.op, P.call(reader, containers[-1], key), rhs)
+        value = rhs
+        for container, (kind, key) in zip(reversed(containers), reversed(keys)):
+            if kind == "index":
+                value = P.call("_set_index", container, key, value)
+            else:
+                value = P.call("_set_field", container, key, value)
+        self.emit(P.assign(self.bind_name(root_name), value))
+        self.after_statement(ctx)
+
+    def compound(self, op: str, current: py.expr, rhs: py.expr) -> py.expr:
+        helper = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div"}[op]
+        return P.call(helper, current, rhs)
+
+    def s_Return(self: "FunctionLowerer", s: ast.Return, ctx: "Ctx") -> None:
+        self.emit(self.return_stmt(self.expr(s.value)))
+
+    def s_Halt(self: "FunctionLowerer", s: ast.Halt, ctx: "Ctx") -> None:
+        self.emit(P.raise_(P.call("_halt", self.expr(s.value))))
+
+    def s_Emit(self: "FunctionLowerer", s: ast.Emit, ctx: "Ctx") -> None:
+        self.emit(P.expr_stmt(P.call("_emit", self.expr(s.value))))
+        self.after_statement(ctx)
+
+    def s_AddonStmt(self: "FunctionLowerer", s: ast.AddonStmt, ctx: "Ctx") -> None:
+        from .function import DISCARD
+
+        if s.body:
+            self.block(s.body, DISCARD)
+        self.after_statement(ctx)
+
+    def s_AttributeStmt(self: "FunctionLowerer", s: ast.AttributeStmt, ctx: "Ctx") -> None:
+        self.after_statement(ctx)
+
+    def s_SectionStmt(self: "FunctionLowerer", s: ast.SectionStmt, ctx: "Ctx") -> None:
+        self.after_statement(ctx)
+
+    # -- loops control -------------------------------------------------------------------------------------------
+
+    def find_loop(self: "FunctionLowerer", label: Optional[str]) -> Optional["LoopCtx"]:
+        for loop in reversed(self.loops):
+            if label is None and not loop.transparent:
+                return loop
+            if label is not None and loop.label == label:
+                return loop
+        return None
+
+    def s_Break(self: "FunctionLowerer", s: ast.Break, ctx: "Ctx") -> None:
+        target = self.find_loop(s.label)
+        if s.value is not None:
+            value = self.expr(s.value)
+            if target is not None and target.result is not None:
+                self.emit(P.assign(target.result, value))
+            elif not isinstance(value, (py.Constant, py.Name)):
+                self.emit(P.expr_stmt(value))
+        if target is None:
+            self.emit(P.expr_stmt(P.call("_fail", P.const("'break' outside of a loop"))))
+            return
+        self.leave(target, 1)
+
+    def s_Continue(self: "FunctionLowerer", s: ast.Continue, ctx: "Ctx") -> None:
+        target = self.find_loop(s.label)
+        if target is None:
+            self.emit(P.expr_stmt(P.call("_fail", P.const("'continue' outside of a loop"))))
+            return
+        self.leave(target, 2)
+
+    def leave(self: "FunctionLowerer", target: "LoopCtx", how: int) -> None:
+        """Break (1) or continue (2) `target`, crossing inner Python loops through its control variable."""
+        if target is self.loops[-1]:
+            self.emit(py.Break() if how == 1 else py.Continue())
+            return
+        if target.ctl is None:
+            target.ctl = self.temp()
+        self.emit(P.assign(target.ctl, P.const(how)))
+        self.emit(py.Break())
+        for loop in reversed(self.loops):
+            if loop is target:
+                break
+            loop.propagate.add(id(target))
+            loop.targets = getattr(loop, "targets", {})
+            loop.targets[id(target)] = target
+
+    def run_loop(self: "FunctionLowerer", loop: "LoopCtx", build) -> None:
+        """Lower a loop: `build()` emits the Python loop statement while `loop` is the innermost loop; then the
+        control-variable checks for labelled exits crossing it are emitted after it."""
+        self.loops.append(loop)
+        mark = len(self.out)
+        try:
+            build()
+        finally:
+            self.loops.pop()
+        if loop.ctl is not None:
+            self.out.insert(mark, P.stamp(P.assign(loop.ctl, P.const(0)), self.line))
+        targets = getattr(loop, "targets", {})
+        if not targets:
+            return
+        parent = self.loops[-1] if self.loops else None
+        for target in targets.values():
+            ctl = P.load(target.ctl)
+            if parent is target:
+                self.emit(P.if_(P.compare(ctl, py.Eq(), P.const(1)), [py.Break()],
+                                [P.if_(P.compare(ctl, py.Eq(), P.const(2)),
+                                       [P.assign(target.ctl, P.const(0)), py.Continue()])]))
+            else:
+                self.emit(P.if_(ctl, [py.Break()]))
+                if parent is not None:
+                    parent.targets = getattr(parent, "targets", {})
+                    parent.targets[id(target)] = target
+
+    # -- structured statements ---------------------------------------------------------------------------------
+
+    def structured(self: "FunctionLowerer", e: ast.Expr, ctx: "Ctx") -> None:
+        """Lower a block-valued construct with its value sent to `ctx`."""
+        with self.at_line(e):
+            if isinstance(e, ast.If):
+                self.lower_if(e, ctx)
+            elif isinstance(e, ast.Match):
+                self.lower_match(e, ctx)
+            elif isinstance(e, ast.Loop):
+                self.lower_loop(e, ctx)
+            elif isinstance(e, ast.While):
+                self.lower_while(e, ctx)
+            elif isinstance(e, ast.For):
+                self.lower_for(e, ctx)
+            elif isinstance(e, ast.AsyncBlock):
+                self.block(e.body, ctx)
+            else:
+                self.deliver(ctx, self.expr(e))
+
+    def condition(self: "FunctionLowerer", condition: object) -> py.expr:
+        """A branch condition: an expression, or `let pattern = value` (§5.9)."""
+        if isinstance(condition, ast.LetCond):
+            subject = self.materialize(self.expr(condition.value))
+            return self.pattern_test(condition.pattern, subject)
+        return self.cond(condition)
+
+    def lower_if(self: "FunctionLowerer", e: ast.If, ctx: "Ctx") -> None:
+        def chain(i: int) -> list[py.stmt]:
+            with self.buffer() as out:
+                if i < len(e.branches):
+                    branch = e.branches[i]
+                    with self.at_line(branch):
+                        test = self.condition(branch.condition)
+                    with self.buffer() as body:
+                        self.block(branch.body, ctx)
+                    orelse = chain(i + 1)
+                    self.emit(P.if_(test, body, orelse))
+                elif e.else_body is not None:
+                    self.block(e.else_body, ctx)
+                elif ctx.kind != "discard":
+                    self.deliver(ctx, P.const(None))
+            return out
+
+        for stmt in chain(0):
+            self.out.append(stmt)
+
+    def lower_match(self: "FunctionLowerer", e: ast.Match, ctx: "Ctx") -> None:
+        subject = self.expr(e.subject)
+        if not isinstance(subject, py.Constant):
+            name = self.temp()
+            self.emit(P.assign(name, subject))
+            subject = P.load(name)
+
+        def chain(i: int) -> list[py.stmt]:
+            with self.buffer() as out:
+                if i >= len(e.arms):
+                    if ctx.kind != "discard":
+                        self.deliver(ctx, P.const(None))
+                    return out
+                arm = e.arms[i]
+                with self.at_line(arm):
+                    test = self.pattern_test(arm.pattern, subject)
+                    guard_stmts: list[py.stmt] = []
+                    guard: Optional[py.expr] = None
+                    if arm.guard is not None:
+                        with self.buffer() as guard_stmts:
+                            guard = self.cond(arm.guard)
+                with self.buffer() as body:
+                    self.block(arm.body, ctx)
+                rest = chain(i + 1)
+                if guard is None:
+                    self.emit(P.if_(test, body, rest))
+                elif not guard_stmts:
+                    self.emit(P.if_(P.and_(test, guard), body, rest))
+                else:
+                    flag = self.temp()
+                    self.emit(P.assign(flag, P.const(False)))
+                    inner = guard_stmts + [P.stamp(P.if_(guard, [P.assign(flag, P.const(True))]), self.line)]
+                    self.emit(P.if_(test, inner))
+                    self.emit(P.if_(P.load(flag), body, rest))
+            return out
+
+        for stmt in chain(0):
+            self.out.append(stmt)
+
+    def loop_result(self: "FunctionLowerer", ctx: "Ctx") -> Optional[str]:
+        if ctx.kind == "discard":
+            return None
+        name = self.temp()
+        self.emit(P.assign(name, P.const(None)))
+        return name
+
+    def lower_loop(self: "FunctionLowerer", e: ast.Loop, ctx: "Ctx") -> None:
+        from .function import DISCARD, LoopCtx
+
+        result = self.loop_result(ctx)
+        loop = LoopCtx(e.label, result)
+
+        def build() -> None:
+            with self.buffer() as body:
+                self.out.extend(self.iteration_prologue())
+                self.block(e.body, DISCARD)
+            self.emit(py.While(test=P.const(True), body=body or [py.Pass()], orelse=[]))
+
+        self.run_loop(loop, build)
+        if result is not None:
+            self.deliver(ctx, P.load(result))
+
+    def lower_while(self: "FunctionLowerer", e: ast.While, ctx: "Ctx") -> None:
+        from .function import DISCARD, LoopCtx
+
+        result = self.loop_result(ctx)
+        loop = LoopCtx(e.label, result)
+
+        def build() -> None:
+            with self.buffer() as pre:
+                test = self.condition(e.condition)
+            with self.buffer() as body:
+                if pre:
+                    self.out.extend(pre)
+                    self.emit(P.if_(P.not_(test), [py.Break()]))
+                self.out.extend(self.iteration_prologue())
+                self.block(e.body, DISCARD)
+            if pre:
+                self.emit(py.While(test=P.const(True), body=body, orelse=[]))
+            else:
+                self.emit(py.While(test=test, body=body or [py.Pass()], orelse=[]))
+
+        self.run_loop(loop, build)
+        if result is not None:
+            self.deliver(ctx, P.load(result))
+
+    def iterable(self: "FunctionLowerer", e: ast.Expr) -> py.expr:
+        """What a `for` iterates: ranges lazily (§5.7), anything else through `_iter`."""
+        if isinstance(e, ast.Range):
+            start, stop, step = self.range_parts(e)
+            return P.call("_range", start, stop, P.const(bool(e.inclusive)), step)
+        return P.call("_iter", self.expr(e))
+
+    def lower_for(self: "FunctionLowerer", e: ast.For, ctx: "Ctx") -> None:
+        from .function import DISCARD, LoopCtx
+
+        result = self.loop_result(ctx)
+        iterable = self.iterable(e.iterable)
+        loop = LoopCtx(e.label, result)
+
+        def build() -> None:
+            with self.buffer() as body:
+                self.out.extend(self.iteration_prologue())
+                target = self.for_target(e.target, "_for_fail")
+                if e.filter is not None:
+                    with self.buffer() as pre:
+                        test = self.cond(e.filter)
+                    self.out.extend(pre)
+                    self.emit(P.if_(P.not_(test), [py.Continue()]))
+                self.block(e.body, DISCARD)
+            self.emit(py.For(target=target, iter=iterable, body=body or [py.Pass()], orelse=[]))
+
+        self.run_loop(loop, build)
+        if result is not None:
+            self.deliver(ctx, P.load(result))
+
+    def for_target(self: "FunctionLowerer", target: ast.Pattern, fail: str) -> py.expr:
+        """The Python loop variable for a `for`/comprehension target; a destructuring target is matched (and bound)
+        at the start of the body."""
+        if isinstance(target, ast.BindPattern):
+            if target.name == "_":
+                return P.store(self.temp())
+            return P.store(self.bind_name(target.name))
+        if isinstance(target, ast.WildcardPattern):
+            return P.store(self.temp())
+        item = self.temp()
+        test = self.pattern_test(target, P.load(item))
+        if not (isinstance(test, py.Constant) and test.value is True):
+            self.emit(P.if_(P.not_(test), [P.stamp(P.expr_stmt(P.call(fail, P.load(item))), self.line)]))
+        return P.store(item)
+
+    # -- comprehensions ------------------------------------------------------------------------------------------
+
+    def comprehension(self: "FunctionLowerer", e: ast.Comprehension) -> py.expr:
+        """`[e for x in xs if c]` and friends, as Python loops; targets are local to the comprehension."""
+        from .function import LoopCtx
+
+        acc = self.temp()
+        self.emit(P.assign(acc, py.Dict(keys=[], values=[]) if e.kind in ("map", "pairs") else P.list_([])))
+        saved_scope = dict(self.scope)
+        comp_locals: dict[str, str] = {}
+
+        def bind_comp(name: str) -> str:
+            pyname = comp_locals.get(name)
+            if pyname is None:
+                pyname = self.fresh(name)
+                comp_locals[name] = pyname
+            self.scope[name] = pyname
+            return pyname
+
+        saved_bind = self.bind_name
+        try:
+            def lower_from(i: int) -> None:
+                if i == len(e.clauses):
+                    self.comprehension_element(e, acc)
+                    return
+                clause = e.clauses[i]
+                if isinstance(clause, ast.CompIf):
+                    with self.buffer() as pre:
+                        test = self.cond(clause.condition)
+                    self.out.extend(pre)
+                    with self.buffer() as body:
+                        lower_from(i + 1)
+                    self.emit(P.if_(test, body))
+                    return
+                iterable = self.iterable(clause.iterable)
+                loop = LoopCtx(None, None, transparent=True)
+
+                def build() -> None:
+                    with self.buffer() as body:
+                        self.out.extend(self.iteration_prologue())
+                        self.bind_name = bind_comp     # targets are comprehension locals
+                        try:
+                            target = self.for_target(clause.target, "_for_fail")
+                        finally:
+                            self.bind_name = saved_bind
+                        lower_from(i + 1)
+                    self.emit(py.For(target=target, iter=iterable, body=body or [py.Pass()], orelse=[]))
+
+                self.run_loop(loop, build)
+
+            lower_from(0)
+        finally:
+            for name, pyname in comp_locals.items():
+                self.declare_local(pyname)
+            self.scope = saved_scope
+        if e.kind == "set":
+            return P.call("_mkset", P.load(acc))
+        return P.load(acc)
+
+    def comprehension_element(self: "FunctionLowerer", e: ast.Comprehension, acc: str) -> None:
+        if e.kind == "map":
+            key, value = self.exprs([e.key, e.element])
+            target = py.Subscript(value=P.load(acc), slice=self.map_key(key), ctx=py.Store())
+            self.emit(py.Assign(targets=[target], value=value))
+        elif e.kind == "pairs":
+            self.emit(P.expr_stmt(P.call("_put_pair", P.load(acc), self.expr(e.element))))
+        else:
+            self.emit(P.expr_stmt(P.call(P.attr(P.load(acc), "append"), self.expr(e.element))))
+
+
+def _all_expr_branches(e: ast.If) -> bool:
+    bodies = [b.body for b in e.branches] + ([e.else_body] if e.else_body is not None else [])
+    return all(len(b) == 1 and isinstance(b[0], ast.ExprStmt) for b in bodies)
