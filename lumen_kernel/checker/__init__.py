@@ -9,9 +9,11 @@ effects and constraints all run and their diagnostics are reported together.
 """
 from __future__ import annotations
 
+import gc
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from ..diagnostics.model import Diagnostic
 
@@ -24,6 +26,7 @@ class CheckResult:
 
     @property
     def has_errors(self) -> bool:
+        """Whether any module has an error (warnings alone do not count)."""
         return any(d.is_error for diagnostics in self.diagnostics.values() for d in diagnostics)
 
     def all(self) -> list[Diagnostic]:
@@ -32,15 +35,35 @@ class CheckResult:
 
     @property
     def error_count(self) -> int:
+        """Number of errors over all modules."""
         return sum(1 for d in self.all() if d.is_error)
 
     @property
     def warning_count(self) -> int:
+        """Number of warnings over all modules."""
         return sum(1 for d in self.all() if d.severity == "warning")
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Suspend the cyclic garbage collector (the checker allocates many small acyclic objects; collecting while a
+    large AST is alive costs more than the check itself)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def check_program(program: Any, host: Any = None) -> CheckResult:
     """Check a loaded program (`lumen_kernel.program.Program`); `host` supplies plugin builtins and checks."""
+    with gc_paused():
+        return _check_program(program, host)
+
+
+def _check_program(program: Any, host: Any) -> CheckResult:
     from .body import BodyChecker
     from .builtins_info import all_builtins
     from .constraints import check_constraints
@@ -98,6 +121,7 @@ def run_plugin_checks(host: Any, loaded: Any, sink: list[Diagnostic]) -> None:
         return
     for rule in registry.entries(stage="check"):
         def report(diagnostic: Diagnostic, rule=rule) -> None:
+            """Collect one plugin diagnostic, with the rule's severity."""
             if isinstance(diagnostic, Diagnostic):
                 diagnostic.severity = rule.severity
                 sink.append(diagnostic)
@@ -123,4 +147,4 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return kept
 
 
-__all__ = ["CheckResult", "check_program"]
+__all__ = ["CheckResult", "check_program", "gc_paused"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .types import Type, parse_type_string
+from .types import ANY, Type, parse_type_string
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,29 @@ def plugin_builtins(host: Any) -> dict[str, BuiltinSig]:
         table[entry.name] = BuiltinSig(entry.name, params, parse_type_string(entry.returns),
                                        tuple(effect.lower() for effect in entry.effects))
     return table
+
+
+_PROCESS_METHODS: Optional[dict[str, dict[str, BuiltinSig]]] = None
+
+
+def process_methods() -> dict[str, dict[str, BuiltinSig]]:
+    """Built-in methods of process instances (LANGUAGE.md §5.19) by process kind, from the runtime's table.
+
+    Calls of `memory` and `machine` built-in methods have the effect `state` (§4.10); results are `Any`.
+    """
+    global _PROCESS_METHODS
+    if _PROCESS_METHODS is None:
+        from ..runtime.processes import BUILTIN_METHODS, STATE_EFFECT_KINDS
+
+        table: dict[str, dict[str, BuiltinSig]] = {"agent": {}}
+        for kind, methods in BUILTIN_METHODS.items():
+            effects = ("state",) if kind in STATE_EFFECT_KINDS else ()
+            table[kind] = {
+                name: BuiltinSig(name, tuple(BuiltinParam(p.name, required=not p.has_default and not p.rest,
+                                                          rest=p.rest) for p in params), ANY, effects)
+                for name, params in methods.items()}
+        _PROCESS_METHODS = table
+    return _PROCESS_METHODS
 
 
 def all_builtins(host: Any = None) -> dict[str, BuiltinSig]:

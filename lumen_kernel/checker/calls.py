@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+from ..diagnostics.model import Span
 from ..syntax import ast
-from .builtins_info import BuiltinSig
+from .builtins_info import BuiltinSig, process_methods
 from .declarations import satisfies
 from .suggest import add_suggestion
-from .symbols import (PROCESS_METHODS, STATEFUL_PROCESSES, AliasSym, CellSym, ConstSym, EffectSym, EnumSym,
-                      FieldSig, HandlerSym, InstanceSym, RecordSym, ToolSym, VariantSym)
+from .symbols import (AliasSym, CellSym, ConstSym, EffectSym, EnumSym, FieldSig, HandlerSym, InstanceSym, RecordSym,
+                      ToolSym, VariantSym)
 from .typeref import BUILTIN_GENERICS, SIMPLE_TYPES
 from .types import (ANY, NULL, FnType, ListType, MapType, NominalType, ResultType, Type, TypeVar, UnionType,
                     compatible, dispatch_name, infer_bindings, is_any, operand, render, substitute)
@@ -20,14 +21,23 @@ NOT_STATIC = object()
 
 
 class ArgInfo:
-    """A checked call argument: its name (None when positional), static type and node."""
+    """A checked call argument: its name (None when positional), static type, value node and `name: value` node."""
 
-    __slots__ = ("name", "type", "node")
+    __slots__ = ("name", "type", "node", "arg")
 
-    def __init__(self, name: Optional[str], type: Type, node: ast.Node) -> None:
+    def __init__(self, name: Optional[str], type: Type, node: ast.Node, arg: Optional[ast.Arg] = None) -> None:
         self.name = name
         self.type = type
         self.node = node
+        self.arg = arg
+
+    @property
+    def name_span(self) -> Span:
+        """Where the argument's name is written (the value's span when unknown)."""
+        if self.arg is not None and self.name and self.arg.span.line > 0:
+            start = self.arg.span
+            return Span(start.file, start.line, start.column, start.line, start.column + len(self.name))
+        return self.node.span
 
 
 class CallsMixin:
@@ -49,7 +59,8 @@ class CallsMixin:
         return self.call(right, [piped], node, [])
 
     def check_args(self: "BodyChecker", args: list[ast.Arg]) -> list[ArgInfo]:
-        return [ArgInfo(arg.name, self.expr(arg.value), arg.value) for arg in args]
+        """Check every argument expression; positional arguments have no name."""
+        return [ArgInfo(arg.name, self.expr(arg.value), arg.value, arg) for arg in args]
 
     def call(self: "BodyChecker", callee: ast.Expr, args: list[ArgInfo], node: ast.Node,
              type_args: list[ast.TypeExpr]) -> Type:
@@ -64,6 +75,7 @@ class CallsMixin:
 
     def call_name(self: "BodyChecker", callee: ast.Name, args: list[ArgInfo], node: ast.Node,
                   type_args: list[ast.TypeExpr]) -> Type:
+        """A call whose callee is an identifier, classified by the lookup order of §4.2."""
         name = callee.id
         var = self.scope.lookup(name)
         if var is not None:
@@ -86,7 +98,7 @@ class CallsMixin:
             if isinstance(symbol, ConstSym):
                 value = self.const_type(symbol, callee.span)
                 callee.ty = value
-                return self.call_value(value, args, node, local=True)
+                return self.call_value(value, args, node, local=False)
             return ANY
         variants = self.module.variants.get(name)
         if variants:
@@ -133,10 +145,10 @@ class CallsMixin:
             param = by_name.get(arg.name)
             if param is None:
                 self.module.report("E045", f"unknown named argument '{arg.name}' in call to '{cell.name}'",
-                                   arg.node.span)
+                                   arg.name_span)
             elif param.name in bound:
                 self.module.report("E045", f"argument '{arg.name}' given more than once in call to '{cell.name}'",
-                                   arg.node.span)
+                                   arg.name_span)
             else:
                 bound.add(param.name)
                 self.check_arg(param.type, arg, bindings)
@@ -149,6 +161,7 @@ class CallsMixin:
         return substitute(cell.result, full) if cell.result is not None else ANY
 
     def check_arg(self: "BodyChecker", expected: Type, arg: ArgInfo, bindings: dict[str, Type]) -> None:
+        """E040 when the argument does not fit `expected`; feeds generic inference."""
         if not compatible(expected, arg.type):
             self.module.report("E040", f"type mismatch: expected {render(expected)}, got {render(arg.type)}",
                                arg.node.span)
@@ -156,6 +169,7 @@ class CallsMixin:
             infer_bindings(expected, arg.type, bindings)
 
     def wrong_count(self: "BodyChecker", expected: int, got: int, node: ast.Node) -> None:
+        """E049 `wrong number of arguments: expected n, got m`."""
         self.module.report("E049", f"wrong number of arguments: expected {expected}, got {got}", node.span)
 
     def explicit_type_args(self: "BodyChecker", name: str, generics: list[TypeVar], type_args: list[ast.TypeExpr],
@@ -191,8 +205,10 @@ class CallsMixin:
                   node: ast.Node, type_args: list[ast.TypeExpr]) -> Type:
         """A record (or variant) construction: fields by position or name (E042, E045, E046, E049)."""
         is_record = isinstance(owner, RecordSym)
-        generics = owner.generics if is_record else (owner.enum.generics if owner.enum is not None else [])
-        explicit = self.explicit_type_args(owner.name, generics, type_args, node)
+        symbol = owner if is_record else owner.enum
+        generics = symbol.generics if symbol is not None else []
+        declaration = symbol.name if symbol is not None else owner.name
+        explicit = self.explicit_type_args(declaration, generics, type_args, node)
         bindings: dict[str, Type] = {}
         positional = [a for a in args if a.name is None]
         if len(positional) > len(fields):
@@ -209,14 +225,14 @@ class CallsMixin:
             if field is None:
                 if named_fields:
                     diagnostic = self.module.report("E042", f"unknown field '{arg.name}' on type '{owner.name}'",
-                                                    arg.node.span)
-                    add_suggestion(diagnostic, arg.name, None, by_name)
+                                                    arg.name_span)
+                    add_suggestion(diagnostic, arg.name, arg.name_span, by_name)
                 else:
                     self.module.report("E045", f"unknown named argument '{arg.name}' in call to '{owner.name}'",
-                                       arg.node.span)
+                                       arg.name_span)
             elif field.name in given:
                 self.module.report("E045", f"argument '{arg.name}' given more than once in call to '{owner.name}'",
-                                   arg.node.span)
+                                   arg.name_span)
             else:
                 given.add(field.name)
                 self.check_arg(field.type, arg, bindings)
@@ -227,12 +243,11 @@ class CallsMixin:
             for field in missing:
                 self.module.report("E046", f"missing field '{field.name}' in construction of '{owner.name}'",
                                    node.span)
-        symbol = owner if is_record else owner.enum
         if symbol is None:
             return ANY
         if not generics:
             return NominalType(symbol)
-        full = self.generic_bindings(owner.name, generics, bindings, explicit, node)
+        full = self.generic_bindings(declaration, generics, bindings, explicit, node)
         return NominalType(symbol, [full[v.name] for v in generics])
 
     def construct_variant(self: "BodyChecker", variant: VariantSym, args: list[ArgInfo], node: ast.Node,
@@ -262,10 +277,10 @@ class CallsMixin:
             if arg.name is None:
                 continue
             if arg.name not in by_name:
-                self.module.report("E045", f"unknown named argument '{arg.name}' in call to '{name}'", arg.node.span)
+                self.module.report("E045", f"unknown named argument '{arg.name}' in call to '{name}'", arg.name_span)
             elif arg.name in bound:
                 self.module.report("E045", f"argument '{arg.name}' given more than once in call to '{name}'",
-                                   arg.node.span)
+                                   arg.name_span)
             else:
                 bound.add(arg.name)
         for param in fixed:
@@ -274,6 +289,7 @@ class CallsMixin:
         return sig.result
 
     def tool_call(self: "BodyChecker", alias: str, node: ast.Node) -> None:
+        """Record the effect of calling tool alias `alias`."""
         self.effect(node.span, f"tool call '{alias}'", (self.tool_effect(alias),))
 
     def tool_effect(self: "BodyChecker", alias: str) -> str:
@@ -343,6 +359,8 @@ class CallsMixin:
         if bind is not None:
             obj.ty = ANY
             self.effect(node.span, f"tool call '{bind.alias}'", (bind.effect,))
+            if operation is not None and operation.row:
+                self.effect(node.span, f"call to '{dotted}'", tuple(operation.row))
             return ANY
         if isinstance(symbol, EffectSym):
             obj.ty = ANY
@@ -399,13 +417,13 @@ class CallsMixin:
         cell = symbol.methods.get(method)
         if cell is not None:
             return self.call_cell(cell, args, node, method)
-        if method in PROCESS_METHODS.get(symbol.process_kind, frozenset()):
-            if symbol.process_kind in STATEFUL_PROCESSES:
-                self.effect(node.span, f"call to '{method}'", ("state",))
-            return ANY
+        builtin = process_methods().get(symbol.process_kind, {}).get(method)
+        if builtin is not None:
+            return self.call_builtin(builtin, args, node, method)
         return self.undefined_method(f"{symbol.name}.{method}", node)
 
     def undefined_method(self: "BodyChecker", name: str, node: ast.Node) -> Type:
+        """E021 `undefined cell 'name'`; the call's type is Any."""
         self.module.report("E021", f"undefined cell '{name}'", node.span)
         return ANY
 

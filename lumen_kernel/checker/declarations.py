@@ -45,6 +45,7 @@ class Collector:
         self.module.names[name] = symbol
 
     def run(self) -> None:
+        """Collect every declaration and import of the module, then the script cell and tool references."""
         module = self.module
         items = module.loaded.module.items
         imports = {id(resolved.decl): resolved.target for resolved in getattr(module.loaded, "imports", [])}
@@ -73,6 +74,7 @@ class Collector:
     # -------------------------------------------------------------------------------------------- declarations
 
     def collect(self, decl: ast.Decl) -> None:
+        """Create the symbol(s) of one top-level declaration."""
         module = self.module
         if isinstance(decl, ast.CellDecl):
             cell = CellSym(name=decl.name, kind="cell", decl=decl, module=module, span=name_span(decl),
@@ -135,6 +137,7 @@ class Collector:
             self.collect_instance(decl)
 
     def collect_enum(self, decl: ast.EnumDecl) -> None:
+        """An enum, its variants and its methods."""
         module = self.module
         enum = EnumSym(name=decl.name, kind="enum", decl=decl, module=module, span=name_span(decl))
         for variant in decl.variants:
@@ -156,6 +159,7 @@ class Collector:
         self.define(decl.name, enum)
 
     def collect_effect(self, decl: ast.EffectDecl) -> None:
+        """An effect and its operations (cells with `is_operation`)."""
         module = self.module
         name = decl.name or DEFAULT_NAMES["effect"]
         effect = EffectSym(name=name, kind="effect", decl=decl, module=module, span=name_span(decl))
@@ -171,6 +175,7 @@ class Collector:
         self.define(name, effect)
 
     def collect_handler(self, decl: ast.HandlerDecl) -> None:
+        """A handler: its `handle eff.op` cells (unique per module) and other cells."""
         module = self.module
         name = decl.name or DEFAULT_NAMES["handler"]
         handler = HandlerSym(name=name, kind="handler", decl=decl, module=module, span=name_span(decl))
@@ -196,6 +201,7 @@ class Collector:
         self.define(name, handler)
 
     def collect_instance(self, decl: ast.AgentDecl | ast.ProcessDecl) -> None:
+        """An agent or process: methods (with the `self` receiver) and grants."""
         module = self.module
         if isinstance(decl, ast.AgentDecl):
             name, kind, process_kind = decl.name or "Agent", "agent", "agent"
@@ -228,7 +234,7 @@ class Collector:
                 module.failed_star_import = True
                 return
             for name, symbol in list(target_info.names.items()):
-                if isinstance(symbol, IMPORTABLE):
+                if isinstance(symbol, IMPORTABLE) and symbol.module is target_info:
                     self.define_import(name, symbol, decl.span)
                     self.import_variants(symbol)
             return
@@ -236,12 +242,13 @@ class Collector:
             local = item.alias or item.name
             span = item.span if item.span.line > 0 else decl.span
             symbol = target_info.names.get(item.name) if target_info is not None else None
-            if symbol is None or not isinstance(symbol, IMPORTABLE):
+            if symbol is None or not isinstance(symbol, IMPORTABLE) or symbol.module is not target_info:
                 symbol = UnknownSym(name=local, kind="unknown", decl=item, module=module, span=span)
             self.define_import(local, symbol, span)
             self.import_variants(symbol)
 
     def define_import(self, local: str, symbol: Symbol, span: Span) -> None:
+        """Add an imported name; a collision with a declaration or another import is E023."""
         existing = self.module.names.get(local)
         if existing is not None:
             report_duplicate(self.module, local, existing.span, span)
@@ -332,6 +339,7 @@ class SignatureResolver:
         self.types = TypeResolver(module)
 
     def run(self) -> None:
+        """Resolve every declaration of the module (impls after the named declarations, then plain cells)."""
         module = self.module
         for symbol in list(module.names.values()):
             if symbol.module is not module:
@@ -376,6 +384,7 @@ class SignatureResolver:
     # -------------------------------------------------------------------------------------------- kinds
 
     def record(self, record: RecordSym) -> None:
+        """Generics and field types of a record (duplicate fields are E023)."""
         decl: ast.RecordDecl = record.decl
         record.generics = self.generics(decl.generics, decl.name)
         scope = TypeScope({v.name: v for v in record.generics})
@@ -389,6 +398,7 @@ class SignatureResolver:
             record.fields.append(FieldSig(field_decl.name, field_type, field_decl.default is not None, field_decl))
 
     def enum(self, enum: EnumSym) -> None:
+        """Generics, variant field types and method signatures of an enum."""
         decl: ast.EnumDecl = enum.decl
         enum.generics = self.generics(decl.generics, decl.name)
         scope = TypeScope({v.name: v for v in enum.generics})
@@ -398,14 +408,16 @@ class SignatureResolver:
                 variant.fields.append(FieldSig(field_decl.name or str(index), field_type, False, field_decl))
         self_type = NominalType(enum)
         for method in enum.methods.values():
-            self.cell(method, TypeScope(self_type=self_type))
+            self.cell(method, TypeScope(scope.params, self_type))
 
     def alias(self, alias: AliasSym) -> None:
+        """Generics and (eagerly, to report its problems) the target of an alias."""
         decl: ast.TypeAliasDecl = alias.decl
         alias.generics = self.generics(decl.generics, decl.name)
         self.types.alias_target(alias)
 
     def trait(self, trait: TraitSym) -> None:
+        """Parents must be traits; method signatures use `Self`."""
         for parent in trait.parents:
             if self.module.trait(parent) is None and not self.module.failed_star_import:
                 self.module.report("E099", f"undefined trait '{parent}'", trait.span)
@@ -413,11 +425,13 @@ class SignatureResolver:
             self.cell(method, TypeScope(self_type=SELF))
 
     def instance(self, instance: InstanceSym) -> None:
+        """Method signatures of an agent or process, typed receiver first."""
         self_type = NominalType(instance)
         for method in instance.methods.values():
             self.cell(method, TypeScope(self_type=self_type), receiver=self_type)
 
     def impl(self, impl: ImplInfo) -> None:
+        """The trait must exist; the target type is resolved; methods see `Self` as the target."""
         decl = impl.decl
         if self.module.trait(decl.trait) is None and not self.module.failed_star_import:
             self.module.report("E099", f"undefined trait '{decl.trait}'", decl.span)

@@ -69,6 +69,7 @@ def first_sources(cell: CellSym) -> dict[str, EffectSource]:
 
 
 def check_cell(module: ModuleInfo, cell: CellSym) -> None:
+    """E030, grant coverage and determinism for one cell."""
     if module.doc_mode:
         return
     sources = first_sources(cell)

@@ -9,6 +9,7 @@ from ..syntax.tokens import RESERVED_WORDS
 from .scope import FunctionContext, LocalScope
 from .suggest import add_suggestion
 from .symbols import ConstSym, EnumSym, VariantSym
+from .typeref import BUILTIN_GENERICS, SIMPLE_TYPES
 from .types import (ANY, BOOL, BYTES, EMPTY_TUPLE, FLOAT, INT, LIST_ANY, LIST_INT, MAP_STRING_ANY, NULL, STRING,
                     FnType, ListType, MapType, NominalType, ResultType, SetType, TupleType, Type, TypeVar,
                     UnionType, common_type, compatible, make_union, operand, render, substitute, with_null,
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 ARITHMETIC = frozenset("+ - * / % **".split())
 ORDERING = frozenset("< <= > >=".split())
+
+# Built-in type names usable as values (§4.4: `Int` used as a value is `Any`).
+TYPE_NAMES_AS_VALUES = frozenset(list(SIMPLE_TYPES) + list(BUILTIN_GENERICS) + ["Self"])
 
 
 class ExpressionsMixin:
@@ -76,9 +80,6 @@ class ExpressionsMixin:
     def _null(self, node: ast.NullLit) -> Type:
         return NULL
 
-    def _any(self, node: ast.Expr) -> Type:
-        return ANY
-
     # ------------------------------------------------------------------------------------------------ names
 
     def _name(self: "BodyChecker", node: ast.Name) -> Type:
@@ -98,7 +99,7 @@ class ExpressionsMixin:
         if variants:
             variant = self.pick_variant(name, variants, span)
             return variant.value_type() if variant is not None else ANY
-        if name in self.program.builtins or silent:
+        if name in self.program.builtins or name in TYPE_NAMES_AS_VALUES or silent:
             return ANY
         if self.module.placeholder_mode or self.module.failed_star_import:
             return ANY
@@ -198,6 +199,7 @@ class ExpressionsMixin:
         return ANY
 
     def operator_mismatch(self: "BodyChecker", op: str, a: Type, b: Type, node: ast.Node) -> None:
+        """E040 `operator 'op' cannot be applied to A and B`."""
         self.module.report("E040", f"type mismatch: operator '{op}' cannot be applied to {render(a)} and "
                                    f"{render(b)}", node.span)
 
@@ -208,6 +210,7 @@ class ExpressionsMixin:
         return LIST_INT
 
     def expect_int(self: "BodyChecker", node: ast.Expr) -> None:
+        """Range bounds and steps must be Int when known."""
         value = self.expr(node)
         seen = operand(value)
         if seen is not ANY and seen is not INT:
@@ -228,7 +231,7 @@ class ExpressionsMixin:
                 return spread.element
             if isinstance(spread, MapType):
                 return spread.key
-            return INT if spread is ANY and isinstance(element.value, ast.Range) else ANY
+            return ANY
         return self.expr(element)
 
     def _tuple(self: "BodyChecker", node: ast.TupleLit) -> Type:
@@ -362,6 +365,7 @@ class ExpressionsMixin:
         return self.index_type(value, node.index)
 
     def index_type(self, value: Type, index: Optional[ast.Expr]) -> Type:
+        """Type of `value[index]` (§4.4)."""
         if isinstance(value, ListType):
             return value.element
         if isinstance(value, MapType):
@@ -437,6 +441,7 @@ class ExpressionsMixin:
         element = self.iteration_type(self.expr(node.iterable), node.iterable)
 
         def body() -> None:
+            """The lambda body: the target is bound inside it."""
             self.bind_target(node.target, element)
             self.block(node.body)
 

@@ -42,9 +42,11 @@ class MachineChecker:
                                          for p in state.params] for state in self.states.values()}
 
     def report(self, message: str, span) -> None:
+        """E099 prefixed with `machine 'M'`."""
         self.module.report("E099", f"machine '{self.name}' {message}", span)
 
     def run(self) -> None:
+        """Initial state, states, reachability and terminal states."""
         decl = self.decl
         initial = decl.initial or decl.states[0].name
         initial_known = initial in self.states
@@ -69,6 +71,7 @@ class MachineChecker:
             self.report("declares no terminal states", decl.span)
 
     def check_state(self, state: ast.StateDecl) -> None:
+        """Guard and transition of one state."""
         env = dict(self.param_types.get(state.name, []))
         if state.guard is not None:
             guard_type = self.expression_type(state.guard, env)
@@ -101,7 +104,13 @@ class MachineChecker:
                             f"{render(expected)}, got {render(actual)}", arg.span)
 
     def expression_type(self, expr: ast.Expr, env: dict[str, Type]) -> Optional[Type]:
-        """Static type of a guard or transition argument; None when it uses an unsupported construct."""
+        """Static type of a guard or transition argument (also recorded in `expr.ty`); None when it uses an
+        unsupported construct."""
+        result = self._expression_type(expr, env)
+        expr.ty = result if result is not None else ANY
+        return result
+
+    def _expression_type(self, expr: ast.Expr, env: dict[str, Type]) -> Optional[Type]:
         if isinstance(expr, ast.IntLit):
             return INT
         if isinstance(expr, ast.FloatLit):

@@ -54,14 +54,17 @@ class ModuleInfo:
 
     @property
     def strict(self) -> bool:
+        """`@strict` (default true)."""
         return bool(getattr(self.loaded, "strict", True))
 
     @property
     def doc_mode(self) -> bool:
+        """`@doc_mode` (default false)."""
         return bool(getattr(self.loaded, "doc_mode", False))
 
     @property
     def deterministic(self) -> bool:
+        """`@deterministic` (default false)."""
         return bool(getattr(self.loaded, "deterministic", False))
 
     @property
@@ -82,6 +85,7 @@ class ModuleInfo:
         return self.names.get(name)
 
     def trait(self, name: str) -> Optional[TraitSym]:
+        """The trait visible under `name`, if any."""
         symbol = self.names.get(name)
         return symbol if isinstance(symbol, TraitSym) else None
 

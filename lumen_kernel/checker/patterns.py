@@ -29,6 +29,7 @@ class PatternsMixin:
             self.pattern(pattern, value)
 
     def pattern(self: "BodyChecker", pattern: ast.Pattern, subject: Type) -> None:
+        """Check `pattern` against a value of type `subject`, binding its names."""
         handler = PATTERN_HANDLERS.get(type(pattern))
         if handler is not None:
             handler(self, pattern, subject)
@@ -85,11 +86,13 @@ class PatternsMixin:
             self.pattern(arg, self.variant_field_type(variant, field, subject))
 
     def check_tag(self: "BodyChecker", variant: VariantSym, subject: Type, pattern: ast.Pattern) -> None:
+        """E040 when a variant of another enum is matched against an enum subject."""
         if isinstance(subject, NominalType) and subject.kind == "enum" and subject.symbol is not variant.enum:
             self.module.report("E040", f"type mismatch: expected variant of {subject.name}, got {variant.name}",
                                pattern.span)
 
     def variant_field_type(self, variant: VariantSym, field: Optional[FieldSig], subject: Type) -> Type:
+        """A variant field's type, with the subject's type arguments substituted."""
         if field is None:
             return ANY
         enum = variant.enum
@@ -157,6 +160,7 @@ class PatternsMixin:
                 self.pattern(field_pattern.pattern, value)
 
     def record_field_type(self, subject: NominalType, field: FieldSig) -> Type:
+        """A record field's type, with the subject's type arguments substituted."""
         record = subject.symbol
         if record.generics and subject.args:
             return substitute(field.type, {v.name: a for v, a in zip(record.generics, subject.args)})
@@ -221,6 +225,7 @@ class PatternsMixin:
                            span, help=[f"add patterns for missing variants: {', '.join(missing)}"])
 
     def irrefutable(self: "BodyChecker", pattern: ast.Pattern, enum: EnumSym) -> bool:
+        """`_`, a binding name, or a type-check pattern naming the subject's enum."""
         if isinstance(pattern, ast.WildcardPattern):
             return True
         if isinstance(pattern, ast.BindPattern):
@@ -231,6 +236,7 @@ class PatternsMixin:
         return False
 
     def covered_variant(self: "BodyChecker", pattern: ast.Pattern) -> VariantRef:
+        """The variant a pattern alternative names, if any."""
         if isinstance(pattern, ast.BindPattern):
             return self.lookup_variant([pattern.name], None)
         if isinstance(pattern, (ast.VariantPattern, ast.RecordPattern)) and pattern.name:

@@ -30,6 +30,7 @@ class LocalScope:
         self.parent = parent
 
     def lookup(self, name: str) -> Optional[LocalVar]:
+        """The local `name` bound so far in this scope or an enclosing one."""
         scope: Optional[LocalScope] = self
         while scope is not None:
             var = scope.vars.get(name)
@@ -48,6 +49,7 @@ class LocalScope:
             var.annotation = annotation
 
     def names(self) -> Iterator[str]:
+        """Every local name visible here (suggestion candidates)."""
         scope: Optional[LocalScope] = self
         while scope is not None:
             yield from scope.vars

@@ -90,12 +90,14 @@ class StatementsMixin:
             self.module.report("E099", f"unknown loop label '@{name}'", node.span)
 
     def enter_loop(self: "BodyChecker", label: Optional[str], node: ast.Node) -> None:
+        """Push a loop (E099 when its label is already used by an enclosing loop)."""
         name = _label(label)
         if name and name in self.fn.loops:
             self.module.report("E099", f"duplicate loop label '@{name}'", node.span)
         self.fn.loops.append(name)
 
     def leave_loop(self: "BodyChecker") -> None:
+        """Pop the innermost loop."""
         self.fn.loops.pop()
 
     # ------------------------------------------------------------------------------------------------ assignment

@@ -101,12 +101,14 @@ class RecordSym(Symbol):
     generics: list[TypeVar] = field(default_factory=list)
 
     def field(self, name: str) -> Optional[FieldSig]:
+        """The field called `name`, if any."""
         for item in self.fields:
             if item.name == name:
                 return item
         return None
 
     def instance_type(self, args: tuple[Type, ...] = ()) -> NominalType:
+        """The type of values of this declaration."""
         return NominalType(self, args)
 
 
@@ -119,6 +121,7 @@ class EnumSym(Symbol):
     generics: list[TypeVar] = field(default_factory=list)
 
     def instance_type(self, args: tuple[Type, ...] = ()) -> NominalType:
+        """The type of values of this declaration."""
         return NominalType(self, args)
 
 
@@ -131,11 +134,13 @@ class VariantSym(Symbol):
     named: bool = False
 
     def value_type(self) -> Type:
+        """Static type of the name used as a value."""
         if not self.fields and self.enum is not None:
             return NominalType(self.enum)
         return ANY
 
     def field(self, name: str) -> Optional[FieldSig]:
+        """The field called `name`, if any."""
         for item in self.fields:
             if item.name == name:
                 return item
@@ -168,6 +173,7 @@ class ConstSym(Symbol):
     checking: bool = False
 
     def value_type(self) -> Type:
+        """Static type of the name used as a value."""
         return self.type if self.type is not None else ANY
 
 
@@ -187,6 +193,7 @@ class InstanceSym(Symbol):
     grants: list["GrantInfo"] = field(default_factory=list)
 
     def instance_type(self) -> NominalType:
+        """The type of values of this declaration."""
         return NominalType(self)
 
 
@@ -230,19 +237,3 @@ class GrantInfo:
     alias: str
     effects: Optional[list[str]]
     decl: ast.GrantDecl
-
-
-# Built-in methods of process instances (§5.19), by process keyword.
-PROCESS_METHODS: dict[str, frozenset[str]] = {
-    "memory": frozenset("append remember recent recall upsert store get query".split()),
-    "machine": frozenset("start step run is_terminal current_state resume_from".split()),
-    "pipeline": frozenset(["run"]),
-    "orchestration": frozenset(["run"]),
-    "guardrail": frozenset(["run"]),
-    "eval": frozenset(["run"]),
-    "pattern": frozenset(["run"]),
-    "agent": frozenset(),
-}
-
-# Process kinds whose built-in methods perform the effect `state` (§4.10).
-STATEFUL_PROCESSES = frozenset(["memory", "machine"])

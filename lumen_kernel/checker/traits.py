@@ -7,8 +7,8 @@ from ..diagnostics.model import Span
 from .declarations import report_duplicate
 from .module import ModuleInfo
 from .symbols import CellSym, ImplInfo, TraitSym
-from .types import (FnType, ListType, MapType, NominalType, ResultType, SelfType, SetType, TupleType, Type, TypeVar,
-                    UnionType, make_union, render)
+from .types import (ANY, FnType, ListType, MapType, NominalType, ResultType, SelfType, SetType, TupleType, Type,
+                    TypeVar, UnionType, make_union, render)
 
 
 def check_impls(module: ModuleInfo) -> None:
@@ -33,6 +33,7 @@ def required_methods(trait: TraitSym) -> list[CellSym]:
     visiting: set[int] = set()
 
     def visit(current: TraitSym) -> None:
+        """Collect the methods of `current` after those of its parents."""
         if id(current) in visiting:
             return
         visiting.add(id(current))
@@ -77,13 +78,19 @@ def signature_mismatch(expected: CellSym, found: CellSym, target: Type) -> Optio
         return f"parameter count mismatch: expected {len(expected.params)}, found {len(found.params)}"
     mapping = {var.name: other for var, other in zip(expected.generics, found.generics)}
     for index, (want, have) in enumerate(zip(expected.params, found.params), 1):
-        if _normalise(want.type, target, mapping) != have.type:
+        if not _same(_normalise(want.type, target, mapping), have.type):
             return f"parameter {index} type mismatch: expected '{render(want.type)}', found '{render(have.type)}'"
     want_result = _normalise(expected.result, target, mapping) if expected.result is not None else None
-    if want_result != found.result:
+    if not (want_result is None and found.result is None) and (
+            want_result is None or found.result is None or not _same(want_result, found.result)):
         return (f"return type mismatch: expected '{_render_result(expected.result)}', "
                 f"found '{_render_result(found.result)}'")
     return None
+
+
+def _same(want: Type, have: Type) -> bool:
+    """Equal types; an untyped parameter (`Any`) on either side matches anything."""
+    return want == have or want is ANY or have is ANY
 
 
 def signature(cell: CellSym) -> str:

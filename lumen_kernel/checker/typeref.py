@@ -33,6 +33,7 @@ class TypeScope:
         self.self_type = self_type
 
     def with_params(self, params: dict[str, Type]) -> "TypeScope":
+        """A scope that also sees `params`."""
         merged = dict(self.params)
         merged.update(params)
         return TypeScope(merged, self.self_type)

@@ -317,6 +317,10 @@ def common_type(types: list[Type]) -> Type:
         return first
     if all(t is INT or t is FLOAT for t in types):
         return FLOAT
+    if isinstance(first, NominalType) and all(isinstance(t, NominalType) and t.symbol is first.symbol
+                                              for t in types):
+        with_args = {t for t in types if t.args}  # a payload-less variant of a generic enum has no arguments
+        return with_args.pop() if len(with_args) == 1 else NominalType(first.symbol)
     return ANY
 
 
@@ -510,9 +514,11 @@ class _TypeStringParser:
         self.lookup = lookup
 
     def peek(self) -> str:
+        """The next token ('' at the end)."""
         return self.tokens[self.pos] if self.pos < len(self.tokens) else ""
 
     def take(self, expected: Optional[str] = None) -> str:
+        """Consume the next token (which must be `expected` when given)."""
         token = self.tokens[self.pos]
         if expected is not None and token != expected:
             raise ValueError(token)
@@ -520,6 +526,7 @@ class _TypeStringParser:
         return token
 
     def parse_union(self) -> Type:
+        """`A | B | …`."""
         members = [self.parse_base()]
         while self.peek() in ("|", "&"):
             self.take()
@@ -527,6 +534,7 @@ class _TypeStringParser:
         return make_union(members) if len(members) > 1 else members[0]
 
     def parse_list(self, close: str) -> list[Type]:
+        """Comma-separated types up to `close`."""
         items: list[Type] = []
         while self.peek() != close:
             items.append(self.parse_union())
@@ -536,6 +544,7 @@ class _TypeStringParser:
         return items
 
     def parse_base(self) -> Type:
+        """A tuple, function or named type."""
         token = self.take()
         if token == "(":
             return TupleType(self.parse_list(")"))

@@ -12,7 +12,27 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..syntax import ast
 from . import pyast as P
-from .lower_exprs import ENGINE_BUILTINS
+from .lower_exprs import ENGINE_BUILTINS, kind_of, mark_kind
+
+#: Builtins that call the functions they are given (their calls are "boundary" calls, see `function.py`).
+HIGHER_ORDER_BUILTINS = frozenset({"map", "filter", "reduce", "flat_map", "any", "all", "find", "position",
+                                   "group_by", "sort_by", "count"})
+
+#: Static kinds of builtin results that hold whatever the arguments are (§6 lenient rules included).
+BUILTIN_RESULT_KINDS = {
+    "len": "int", "length": "int", "size": "int", "count": "int", "index_of": "int", "position": "int",
+    "string": "str", "to_string": "str", "str": "str", "type": "str", "type_of": "str", "json_encode": "str",
+    "json_pretty": "str", "hash": "str", "sha256": "str", "sha512": "str", "base64_encode": "str",
+    "hex_encode": "str",
+    "is_empty": "bool", "contains": "bool", "has": "bool", "has_key": "bool", "starts_with": "bool",
+    "ends_with": "bool", "is_ok": "bool", "is_err": "bool", "any": "bool", "all": "bool", "matches": "bool",
+    "confirm": "bool", "is_valid_email": "bool",
+    "split": "list", "chars": "list", "keys": "list", "values": "list", "entries": "list", "range": "list",
+    "enumerate": "list", "zip": "list", "chunk": "list", "window": "list", "append": "list", "sort_by": "list",
+}
+
+#: Builtins whose result has the kind of their first argument when that argument is a String.
+STRING_TRANSFORMS = frozenset({"trim", "upper", "lower", "capitalize", "title_case", "snake_case", "camel_case"})
 
 if TYPE_CHECKING:
     from .function import FunctionLowerer
@@ -102,6 +122,7 @@ def lower_call(lw: "FunctionLowerer", e: ast.Call) -> py.expr:
 
 def dynamic_call(lw: "FunctionLowerer", callee: Callable[[], py.expr], args: list[ast.Arg]) -> py.expr:
     """Call a value: a Closure's function directly; named arguments go through `calls.call_named`."""
+    lw.mark_boundary()
     if any(a.name is not None for a in args):
         values = lw.ordered([callee] + [(lambda a=a: lw.expr(a.value)) for a in args])
         positional = [v for v, a in zip(values[1:], args) if a.name is None]
@@ -152,7 +173,10 @@ def call_name(lw: "FunctionLowerer", name: ast.Name, args: list[ast.Arg]) -> py.
 
 def cell_call(lw: "FunctionLowerer", cell: "CellSym", args: list[ast.Arg],
               receiver: Optional[Callable[[], py.expr]] = None) -> py.expr:
-    """A direct call of a cell (with `receiver` bound to its first parameter, for methods)."""
+    """A direct call of a cell (with `receiver` bound to its first parameter, for methods), passing the depth.
+
+    A cell specialised on parameter kinds (`lower_module`) is entered at its fast version when every such argument
+    has that kind statically; its result then has the cell's inferred return kind."""
     params = list(cell.params)
     if receiver is not None and params:
         params = params[1:]
@@ -170,23 +194,22 @@ def cell_call(lw: "FunctionLowerer", cell: "CellSym", args: list[ast.Arg],
     values = arg_values(lw, args, _is_reordered(slots, extra), receiver)
     offset = 1 if receiver is not None else 0
     call_args: list[py.expr] = [values[0]] if receiver is not None else []
-    missing_tail: list[py.expr] = []
     for slot, param in zip(slots, fixed):
         if slot is None:
             if param.default is None:
-                call_args.extend(missing_tail)
-                missing_tail = []
                 call_args.append(P.call("_missing_arg", P.const(param.name), P.const(cell.display)))
-                continue
-            missing_tail.append(P.load("_MISSING"))
+            else:
+                call_args.append(P.load("_MISSING"))
         else:
-            call_args.extend(missing_tail)
-            missing_tail = []
             call_args.append(values[slot + offset])
-    if extra:
-        call_args.extend(missing_tail)
-        call_args.extend(values[i + offset] for i in extra)
-    return P.call(cell.pyname, *call_args)
+    call_args.extend(values[i + offset] for i in extra)
+    target, result_kind = lw.compiler.call_target(cell, call_args)
+    depth = lw.depth_expr()
+    if rest:
+        node = py.Call(func=P.load(target), args=call_args, keywords=[py.keyword(arg="_d", value=depth)])
+    else:
+        node = P.call(target, *call_args, depth)
+    return mark_kind(node, result_kind)
 
 
 def builtin_call(lw: "FunctionLowerer", name: str, spec: Any, args: list[ast.Arg]) -> py.expr:
@@ -209,7 +232,12 @@ def builtin_call(lw: "FunctionLowerer", name: str, spec: Any, args: list[ast.Arg
         else:
             call_args.append(values[slot])
     call_args.extend(values[i] for i in extra)
-    return P.call(lw.compiler.builtin_function_global(name), *call_args)
+    if name in HIGHER_ORDER_BUILTINS or not lw.compiler.is_core_builtin(name):
+        lw.mark_boundary()
+    kind = BUILTIN_RESULT_KINDS.get(name)
+    if kind is None and name in STRING_TRANSFORMS and values and kind_of(values[0]) == "str":
+        kind = "str"
+    return mark_kind(P.call(lw.compiler.builtin_function_global(name), *call_args), kind)
 
 
 def engine_builtin_call(lw: "FunctionLowerer", name: str, args: list[ast.Arg]) -> py.expr:
@@ -241,6 +269,8 @@ def record_call(lw: "FunctionLowerer", record: "RecordSym", args: list[ast.Arg])
                                      unknown=lambda f: f"unknown field '{f}' on type '{record.name}'")
     except BindError as error:
         return failing_call(lw, args, error.message)
+    if any(f.default is not None for f in record.decl.fields):
+        lw.mark_boundary()
     values = lw.exprs([a.value for a in args])
     keys: list[Optional[py.expr]] = []
     vals: list[py.expr] = []
@@ -319,6 +349,7 @@ def call_method(lw: "FunctionLowerer", field: ast.Field, args: list[ast.Arg]) ->
 
 def dispatch_call(lw: "FunctionLowerer", receiver: Callable[[], py.expr], method: str, args: list[ast.Arg]) \
         -> py.expr:
+    lw.mark_boundary()
     site = lw.compiler.method_site(lw.module, method)
     values = lw.ordered([receiver] + [(lambda a=a: lw.expr(a.value)) for a in args])
     if any(a.name is not None for a in args):

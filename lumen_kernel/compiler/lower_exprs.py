@@ -16,6 +16,10 @@ from .names import Symbol
 if TYPE_CHECKING:
     from .function import FunctionLowerer
 
+INT_MIN = -(2 ** 63)
+INT_MAX = 2 ** 63 - 1
+_NUMERIC = ("int", "float")
+
 _ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "%": "_mod", "**": "_pow", "&": "_band",
           "^": "_bxor", "++": "_cat"}
 _ORDER = {"<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
@@ -33,7 +37,8 @@ def mark_bool(node: py.expr) -> py.expr:
 
 
 def is_bool(node: py.expr) -> bool:
-    return getattr(node, "_lumen_bool", False) or (isinstance(node, py.Constant) and type(node.value) is bool)
+    return (getattr(node, "_lumen_bool", False) or getattr(node, "_lumen_kind", None) == "bool"
+            or (isinstance(node, py.Constant) and type(node.value) is bool))
 
 
 def kind_of(node: py.expr) -> Optional[str]:
@@ -41,8 +46,12 @@ def kind_of(node: py.expr) -> Optional[str]:
     kind = getattr(node, "_lumen_kind", None)
     if kind is not None:
         return kind
+    if getattr(node, "_lumen_bool", False):
+        return "bool"
     if isinstance(node, py.Constant):
         value = node.value
+        if type(value) is bool:
+            return "bool"
         if type(value) is int:
             return "int"
         if type(value) is float:
@@ -154,7 +163,7 @@ class ExprLowering:
                     pieces.append(P.const(part))
             else:
                 value = next(values)
-                if kind_of(value) == "str":
+                if kind_of(value) in ("str", "int"):
                     converted = value
                 else:
                     converted = P.call("_concat", value)
@@ -166,7 +175,7 @@ class ExprLowering:
     def x_Name(self: "FunctionLowerer", e: ast.Name) -> py.expr:
         local = self.scope.get(e.id)
         if local is not None:
-            return P.load(local)
+            return self.read_local(local)
         symbol = self.module.lookup(e.id)
         if symbol is not None:
             return self.symbol_value(symbol, e.id)
@@ -176,6 +185,14 @@ class ExprLowering:
         if self.placeholder:
             return mark_kind(P.const(e.id), "str")
         return P.call("_undefined_name", P.const(e.id))
+
+    def read_local(self: "FunctionLowerer", pyname: str) -> py.expr:
+        """Read a local: its static kind applies only where it is definitely assigned."""
+        node = P.load(pyname)
+        if pyname not in self.assigned:
+            self.unsafe.add(pyname)
+            return node
+        return mark_kind(node, self.kinds.get(pyname))
 
     def symbol_value(self: "FunctionLowerer", symbol: Symbol, name: str) -> py.expr:
         """A module-level name used as a value (§5.11)."""
@@ -206,7 +223,7 @@ class ExprLowering:
                                                              ctx=py.Load()))
             else:
                 thunks.append(lambda el=element: self.expr(el))
-        return P.list_(self.ordered(thunks))
+        return mark_kind(P.list_(self.ordered(thunks)), "list")
 
     def x_TupleLit(self: "FunctionLowerer", e: ast.TupleLit) -> py.expr:
         return P.tuple_(self.exprs(list(e.elements)))
@@ -239,7 +256,7 @@ class ExprLowering:
             else:
                 keys.append(next(values))
                 vals.append(next(values))
-        return py.Dict(keys=keys, values=vals)
+        return mark_kind(py.Dict(keys=keys, values=vals), "map")
 
     def map_key(self, value: py.expr) -> py.expr:
         """A Map key: the concatenation form of the value (§5.7)."""
@@ -252,7 +269,7 @@ class ExprLowering:
 
     def x_Range(self: "FunctionLowerer", e: ast.Range) -> py.expr:
         start, stop, step = self.range_parts(e)
-        return P.call("_range_list", start, stop, P.const(bool(e.inclusive)), step)
+        return mark_kind(P.call("_range_list", start, stop, P.const(bool(e.inclusive)), step), "list")
 
     def range_parts(self: "FunctionLowerer", e: ast.Range) -> list[py.expr]:
         items: list[Callable[[], py.expr]] = [lambda: self.expr(e.start)]
@@ -274,6 +291,13 @@ class ExprLowering:
             return mark_bool(P.not_(P.call("_truthy", operand)))
         if e.op == "~":
             return mark_kind(P.call("_bnot", operand), "int")
+        kind = kind_of(operand)
+        if kind == "float":
+            return mark_kind(py.UnaryOp(op=py.USub(), operand=operand), "float")
+        if kind == "int":
+            operand = self.materialize(operand)
+            return mark_kind(P.ifexp(P.compare(operand, py.NotEq(), P.const(INT_MIN)),
+                                     py.UnaryOp(op=py.USub(), operand=operand), P.call("_overflow")), "int")
         return P.call("_neg", operand)
 
     def truthy(self, value: py.expr) -> py.expr:
@@ -298,29 +322,77 @@ class ExprLowering:
         if op == "!=":
             return mark_bool(P.not_(self.equality(left, right)))
         if op in _ORDER:
-            if kind_of(left) in ("int", "str") and kind_of(left) == kind_of(right):
+            lk, rk = kind_of(left), kind_of(right)
+            if (lk in _NUMERIC and rk in _NUMERIC) or (lk == "str" and rk == "str"):
                 return mark_bool(P.compare(left, _PY_ORDER[op](), right))
             return mark_bool(P.call(_ORDER[op], left, right))
         if op == "in":
             return mark_bool(P.call("_in", left, right))
         raise NotImplementedError(f"binary operator {op}")
 
-    def fast_arith(self, op: str, left: py.expr, right: py.expr, e: ast.Binary) -> Optional[py.expr]:
-        """Inline native arithmetic when both operands are known Ints or Strings (no helper call)."""
+    def fast_arith(self: "FunctionLowerer", op: str, left: py.expr, right: py.expr, e: ast.Binary) \
+            -> Optional[py.expr]:
+        """Native arithmetic when the operands' kinds are known (§5.5 semantics kept: checked Int range, truncating
+        division, remainder with the dividend's sign, IEEE Floats)."""
         lk, rk = kind_of(left), kind_of(right)
-        if op == "+" and lk == "str" and rk == "str":
+        if op == "+" and lk == "str":
+            if rk == "str":
+                return mark_kind(py.BinOp(left=left, op=py.Add(), right=right), "str")
+            if rk == "int":
+                return mark_kind(py.BinOp(left=left, op=py.Add(), right=P.call("str", right)), "str")
+            return mark_kind(py.BinOp(left=left, op=py.Add(), right=P.call("_concat", right)), "str")
+        if op == "+" and rk == "str" and lk == "int":
+            return mark_kind(py.BinOp(left=P.call("str", left), op=py.Add(), right=right), "str")
+        if op == "++" and lk == "str" and rk == "str":
             return mark_kind(py.BinOp(left=left, op=py.Add(), right=right), "str")
-        if lk == "int" and rk == "int" and op in ("+", "-", "*"):
+        if lk not in _NUMERIC or rk not in _NUMERIC:
+            return None
+        if lk == "int" and rk == "int":
+            return self.int_arith(op, left, right)
+        if op in ("+", "-", "*"):
+            py_op = {"+": py.Add, "-": py.Sub, "*": py.Mult}[op]()
+            return mark_kind(py.BinOp(left=left, op=py_op, right=right), "float")
+        if op == "/" and isinstance(right, py.Constant) and right.value != 0:
+            return mark_kind(py.BinOp(left=left, op=py.Div(), right=right), "float")
+        helper = {"/": "_float_div", "%": "_float_mod", "**": "_pow"}.get(op)
+        if helper is not None:
+            return mark_kind(P.call(helper, left, right), "float" if op != "**" else None)
+        return None
+
+    def int_arith(self: "FunctionLowerer", op: str, left: py.expr, right: py.expr) -> Optional[py.expr]:
+        """Two Ints: native operations with the 64-bit range checked (one bound when the other operand is a
+        non-negative constant)."""
+        const = right.value if isinstance(right, py.Constant) else None
+        if op in ("+", "-", "*"):
             py_op = {"+": py.Add, "-": py.Sub, "*": py.Mult}[op]()
             name = self.temp()
             result = P.walrus(name, py.BinOp(left=left, op=py_op, right=right))
-            check = py.Compare(left=P.const(-(2 ** 63)), ops=[py.LtE(), py.LtE()],
-                               comparators=[result, P.const(2 ** 63 - 1)])
+            if const is not None and const >= 0 and op == "+":
+                check = P.compare(result, py.LtE(), P.const(INT_MAX))
+            elif const is not None and const >= 0 and op == "-":
+                check = P.compare(result, py.GtE(), P.const(INT_MIN))
+            else:
+                check = py.Compare(left=P.const(INT_MIN), ops=[py.LtE(), py.LtE()],
+                                   comparators=[result, P.const(INT_MAX)])
             return mark_kind(P.ifexp(check, P.load(name), P.call("_overflow")), "int")
+        if op in ("/", "%") and const is not None and const > 0:
+            left = self.materialize(left)
+            py_op = py.FloorDiv() if op == "/" else py.Mod()
+            positive = py.BinOp(left=left, op=py_op, right=right)
+            negative = py.UnaryOp(op=py.USub(), operand=py.BinOp(
+                left=py.UnaryOp(op=py.USub(), operand=left), op=type(py_op)(), right=right))
+            return mark_kind(P.ifexp(P.compare(left, py.GtE(), P.const(0)), positive, negative), "int")
+        if op == "/":
+            return mark_kind(P.call("_int_div", left, right), "int")
+        if op == "%":
+            return mark_kind(P.call("_int_mod", left, right), "int")
+        if op in ("&", "^"):
+            py_op = py.BitAnd() if op == "&" else py.BitXor()
+            return mark_kind(py.BinOp(left=left, op=py_op, right=right), "int")
         return None
 
     def equality(self, left: py.expr, right: py.expr) -> py.expr:
-        """`==` (§5.4) with native fast paths for comparisons with literals."""
+        """`==` (§5.4) with native fast paths for comparisons with literals and values of known kinds."""
         for a, b in ((left, right), (right, left)):
             if isinstance(b, py.Constant):
                 value = b.value
@@ -329,14 +401,15 @@ class ExprLowering:
                 if type(value) is str:
                     return P.compare(a, py.Eq(), b)
         lk, rk = kind_of(left), kind_of(right)
-        if lk is not None and lk == rk and lk in ("int", "str"):
+        if (lk in _NUMERIC and rk in _NUMERIC) or (lk is not None and lk == rk and lk in ("str", "bool")):
             return P.compare(left, py.Eq(), right)
         return P.call("_eq", left, right)
 
     def logical(self: "FunctionLowerer", e: ast.Binary) -> py.expr:
         """`and` / `or` (§5.3): short-circuit, Bool result."""
         left = self.truthy(self.expr(e.left))
-        stmts, right = self.sub_expr(e.right)
+        with self.branch():
+            stmts, right = self.sub_expr(e.right)
         right = self.truthy(right)
         if not stmts:
             op = py.And() if e.op == "and" else py.Or()
@@ -351,10 +424,12 @@ class ExprLowering:
     def coalesce(self: "FunctionLowerer", e: ast.Binary) -> py.expr:
         """`a ?? b`: `b` only when `a` is null."""
         left = self.expr(e.left)
-        stmts, right = self.sub_expr(e.right)
+        with self.branch():
+            stmts, right = self.sub_expr(e.right)
         name = self.temp()
         if not stmts:
-            return P.ifexp(P.is_not(P.walrus(name, left), P.const(None)), P.load(name), right)
+            kind = kind_of(left) if kind_of(left) == kind_of(right) else None
+            return mark_kind(P.ifexp(P.is_not(P.walrus(name, left), P.const(None)), P.load(name), right), kind)
         self.emit(P.assign(name, left))
         self.emit(P.if_(P.is_(P.load(name), P.const(None)),
                         stmts + [P.stamp(P.assign(name, right), self.line)]))
@@ -444,14 +519,17 @@ class ExprLowering:
             other = _inline_expr(e.else_body) if e.else_body is not None else ast.NullLit(span=e.span)
             if then is not None and other is not None:
                 test = self.cond(e.branches[0].condition)
-                then_stmts, then_value = self.sub_expr(then)
-                else_stmts, else_value = self.sub_expr(other)
+                with self.branch():
+                    then_stmts, then_value = self.sub_expr(then)
+                with self.branch():
+                    else_stmts, else_value = self.sub_expr(other)
+                kind = kind_of(then_value) if kind_of(then_value) == kind_of(else_value) else None
                 if not then_stmts and not else_stmts:
-                    return P.ifexp(test, then_value, else_value)
+                    return mark_kind(P.ifexp(test, then_value, else_value), kind)
                 name = self.temp()
                 self.emit(P.if_(test, then_stmts + [P.stamp(P.assign(name, then_value), self.line)],
                                 else_stmts + [P.stamp(P.assign(name, else_value), self.line)]))
-                return P.load(name)
+                return mark_kind(P.load(name), kind)
         return self.hoisted(e)
 
     def x_Match(self: "FunctionLowerer", e: ast.Match) -> py.expr:

@@ -22,11 +22,26 @@ from .typespec import TypeSpec, build_type_spec, render_type
 
 
 class Mode(NamedTuple):
-    """What the compiled code reports: fuel accounting, call enter/exit events, line probes."""
+    """What the compiled code does besides the program: fuel accounting, call enter/exit events, line probes, and
+    the call depth limit (a constant in the generated code)."""
 
     fuel: bool = False
     events: bool = False
     lines: bool = False
+    max_depth: int = 10_000
+
+
+_SCALAR_KINDS = {"int": "int", "float": "float", "string": "str", "bool": "bool", "list": "list", "map": "map"}
+_KIND_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "bool", "list": "list", "map": "dict"}
+
+
+def declared_kind(type_expr: Any) -> Optional[str]:
+    """The static kind a declared type guarantees when it is respected (`Int` -> `int`, `list[T]` -> `list`)."""
+    if isinstance(type_expr, ast.NamedType):
+        name = type_expr.name
+        if name in ("Int", "Float", "String", "Bool") or name == name.lower():
+            return _SCALAR_KINDS.get(name.lower())
+    return None
 
 
 @dataclass
@@ -94,6 +109,8 @@ class ProgramCompiler:
         self._tool_infos: dict[tuple[int, str], str] = {}
         self._counter = 0
         self._current_module: Optional[ModuleScope] = None
+        self.specs: dict[str, list[tuple[int, str]]] = {}     # cell pyname -> specialised (parameter, kind)
+        self.return_kinds: dict[str, Optional[str]] = {}       # function pyname -> inferred result kind
 
     # -- helpers used by the lowerers ------------------------------------------------------------------------
 
@@ -118,6 +135,31 @@ class ProgramCompiler:
         if getattr(spec, "function", None) is None and not engine:
             return None
         return spec
+
+    def is_core_builtin(self, name: str) -> bool:
+        from ..runtime.builtins import BUILTINS
+
+        return BUILTINS.get(name) is self.builtins.get(name)
+
+    @staticmethod
+    def fast_name(cell: CellSym) -> str:
+        return cell.pyname + "__fast"
+
+    @staticmethod
+    def entry_name(cell: CellSym) -> str:
+        return cell.pyname + "__entry"
+
+    def call_target(self, cell: CellSym, args: list[py.expr]) -> tuple[str, Optional[str]]:
+        """The Python function a direct call enters (the fast version when the specialised arguments have their
+        kinds) and the static kind of its result."""
+        from .lower_exprs import kind_of
+
+        spec = self.specs.get(cell.pyname)
+        if spec is None:
+            return cell.pyname, self.return_kinds.get(cell.pyname)
+        if all(index < len(args) and kind_of(args[index]) == kind for index, kind in spec):
+            return self.fast_name(cell), self.return_kinds.get(self.fast_name(cell))
+        return cell.pyname, None
 
     def builtin_function_global(self, name: str) -> str:
         pyname = "BF_" + name
@@ -192,14 +234,14 @@ class ProgramCompiler:
         for impl in self.impls:
             cell = impl.methods.get(method)
             if cell is not None and impl.dispatch_type not in impls:
-                impls[impl.dispatch_type] = cell.pyname
+                impls[impl.dispatch_type] = self.entry_name(cell)
         for scope in self.scopes:
             for enum in scope.enums:
                 cell = enum.methods.get(method)
                 if cell is not None and enum.name not in impls:
-                    impls[enum.name] = cell.pyname
+                    impls[enum.name] = self.entry_name(cell)
         symbol = module.lookup(method)
-        cell_name = symbol.target.pyname if symbol is not None and symbol.kind == "cell" else None
+        cell_name = self.entry_name(symbol.target) if symbol is not None and symbol.kind == "cell" else None
         builtin = self.builtin_closure_global(method) if (symbol is None and method in self.builtins) else None
 
         def make(ns: dict, impls=impls, cell_name=cell_name, builtin=builtin, method=method) -> Any:
@@ -220,6 +262,7 @@ class ProgramCompiler:
             self.bind_imports(scope)
         for scope in self.scopes:
             self.link_declarations(scope)
+        self.infer_return_kinds()
         codes = []
         for scope in self.scopes:
             self._current_module = scope
@@ -384,8 +427,10 @@ class ProgramCompiler:
         for cell in self.all_cells(scope):
             self.functions[cell.pyname] = FunctionInfo(cell.display, tuple(p.name for p in cell.params))
             params = tuple(ParamInfo(p.name, has_default=p.default is not None, rest=p.rest) for p in cell.params)
+            self.functions[self.entry_name(cell)] = FunctionInfo(cell.display, tuple(p.name for p in cell.params),
+                                                                 is_cell=False)
             self.links.append((cell.closure, lambda ns, c=cell, ps=params: ns["_Closure"](
-                ns[c.pyname], c.decl.name if not c.is_method else c.display, "cell", ps)))
+                ns[self.entry_name(c)], c.decl.name if not c.is_method else c.display, "cell", ps)))
         for tool in scope.tools.values():
             info = self.tool_info(scope, tool)
             self.links.append((tool.pyname, lambda ns, i=info: ns["_tool_closure"](ns[i])))
@@ -416,12 +461,13 @@ class ProgramCompiler:
             process = None
             if cell.is_method:
                 process = next((p for p in scope.processes if cell in p.methods.values()), None)
-            self.add_def(scope, self.lower_cell(scope, cell, process))
+            for fn in self.lower_cell(scope, cell, process):
+                self.add_def(scope, fn)
         for record in scope.records:
             self.lower_record(scope, record)
         for const in scope.consts:
             init = scope.global_name("KI", const.decl.name)
-            lw = FunctionLowerer(self, scope, f"const {const.decl.name}")
+            lw = FunctionLowerer(self, scope, f"const {const.decl.name}", kind="plain")
             with lw.at_line(const.decl):
                 lw.block([ast.Return(value=const.decl.value, span=const.decl.span)], RETURN)
             self.add_def(scope, lw.finish(init, [], lw.out, line=const.decl.span.line, accounting=False))
@@ -429,107 +475,217 @@ class ProgramCompiler:
         for process in scope.processes:
             self.lower_process(scope, process)
 
-    def lower_cell(self, scope: ModuleScope, cell: CellSym, process: Any = None) -> py.FunctionDef:
-        """One cell (or method, handler, impl/enum method, script cell) as a Python function."""
+    def specialise(self, scope: ModuleScope) -> None:
+        """Top-level cells with parameters declared `Int`, `Float`, `String`, `Bool`, `list[…]` or `map[…]` (no
+        default, not rest) get a fast version assuming those kinds; their return kinds start from the declared
+        return type and are confirmed by `infer_return_kinds`."""
+        for cell in scope.cells:
+            spec = [(i, kind) for i, p in enumerate(cell.params)
+                    if not p.rest and p.default is None and (kind := declared_kind(p.type)) is not None]
+            if spec:
+                self.specs[cell.pyname] = spec
+                self.return_kinds[self.fast_name(cell)] = declared_kind(cell.decl.result)
+            else:
+                self.return_kinds[cell.pyname] = declared_kind(cell.decl.result)
+
+    def infer_return_kinds(self) -> None:
+        """Confirm the assumed return kinds of top-level cells: lower every such cell (without emitting code) under
+        the current assumptions and drop the kinds some `return` does not produce, until nothing changes."""
+        for scope in self.scopes:
+            self.specialise(scope)
+        for _round in range(6):
+            changed = False
+            for scope in self.scopes:
+                self._current_module = scope
+                for cell in scope.cells:
+                    spec = self.specs.get(cell.pyname)
+                    name = self.fast_name(cell) if spec is not None else cell.pyname
+                    assumed = self.return_kinds.get(name)
+                    if assumed is None:
+                        continue
+                    lw = self.analyse(lambda kinds, boundary, dry, c=cell, s=scope, sp=spec:
+                                      self.cell_lowerer(s, c, None, sp, kinds, boundary, dry), final=False)
+                    if lw.returns != {assumed}:
+                        self.return_kinds[name] = None
+                        changed = True
+            if not changed:
+                break
+
+    def analyse(self, build: Callable[..., FunctionLowerer], *, final: bool = True) -> FunctionLowerer:
+        """Lower a function until the static kinds assumed for its locals are confirmed (see `function.py`); the
+        last lowering emits code when `final`."""
+        lw = build({}, False, True)
+        kinds = {}
+        for name, observed in lw.observed.items():
+            known = observed - {None}
+            if len(known) == 1 and name not in lw.unsafe:
+                kinds[name] = next(iter(known))
+        boundary = lw.boundary_seen
+        for _round in range(8):
+            lw = build(kinds, boundary, True)
+            confirmed = {name: kind for name, kind in kinds.items()
+                         if lw.observed.get(name) == {kind} and name not in lw.unsafe}
+            if confirmed == kinds and lw.boundary_seen == boundary:
+                break
+            kinds, boundary = confirmed, boundary or lw.boundary_seen
+        if final:
+            lw = build(kinds, boundary, False)
+        return lw
+
+    def cell_lowerer(self, scope: ModuleScope, cell: CellSym, process: Any, spec: Optional[list],
+                     kinds: dict, boundary: bool, dry: bool, pyname: Optional[str] = None) -> FunctionLowerer:
+        """Lower one version of a cell; the result's `fn` is its Python definition."""
         decl = cell.decl
-        lw = FunctionLowerer(self, scope, cell.display, process=process)
+        lw = FunctionLowerer(self, scope, cell.display, process=process, kinds=kinds, dry=dry, boundary=boundary)
         line = decl.span.line or 1
         lw.line = line
+        param_kinds = dict(spec or [])
         names: list[str] = []
         defaults: list[py.expr] = []
         prelude: list[py.stmt] = []
         vararg = None
         seen_default = False
-        for param in decl.params:
+        for index, param in enumerate(decl.params):
             if param.rest:
                 vararg = "v_" + param.name
                 lw.scope[param.name] = vararg
+                lw.note_binding(vararg, "list")
                 prelude.append(P.stamp(P.assign(vararg, P.call("list", P.load(vararg))), line))
                 continue
-            pyname = "v_" + param.name
+            pyname_param = "v_" + param.name
             if param.default is not None:
                 seen_default = True
                 with lw.buffer() as stmts:
                     value = lw.expr(param.default)
-                stmts.append(P.stamp(P.assign(pyname, value), line))
-                prelude.append(P.stamp(P.if_(P.is_(P.load(pyname), P.load("_MISSING")), stmts), line))
+                stmts.append(P.stamp(P.assign(pyname_param, value), line))
+                prelude.append(P.stamp(P.if_(P.is_(P.load(pyname_param), P.load("_MISSING")), stmts), line))
                 defaults.append(P.load("_MISSING"))
             elif seen_default:
                 defaults.append(P.load("_MISSING"))
-                prelude.append(P.stamp(P.if_(P.is_(P.load(pyname), P.load("_MISSING")), [P.expr_stmt(
+                prelude.append(P.stamp(P.if_(P.is_(P.load(pyname_param), P.load("_MISSING")), [P.expr_stmt(
                     P.call("_missing_arg", P.const(param.name), P.const(cell.display)))]), line))
-            lw.scope[param.name] = pyname
-            names.append(pyname)
+            lw.scope[param.name] = pyname_param
+            lw.note_binding(pyname_param, param_kinds.get(index) if param.default is None else None)
+            names.append(pyname_param)
         lw.block(decl.body, RETURN)
-        fn = lw.finish(cell.pyname, names, lw.out, vararg=vararg, defaults=defaults, line=line, prelude=prelude)
-        if self.mode.events:
-            return self.with_events(scope, cell, fn)
-        return fn
+        lw.fn = lw.finish(pyname or cell.pyname, names, lw.out, vararg=vararg, defaults=defaults, line=line,
+                          prelude=prelude)
+        return lw
 
-    def with_events(self, scope: ModuleScope, cell: CellSym, fn: py.FunctionDef) -> py.stmt:
-        """Events mode: `pyname` becomes a wrapper emitting `call_enter`/`call_exit` around the body function."""
-        body_name = cell.pyname + "__body"
-        fn.name = body_name
-        self.functions[body_name] = self.functions.get(cell.pyname, FunctionInfo(cell.display))
-        wrapper = P.function(cell.pyname, py.arguments(posonlyargs=[], args=[], vararg=py.arg(arg="a"),
-                                                       kwonlyargs=[], kw_defaults=[], kwarg=py.arg(arg="k"),
-                                                       defaults=[]), [
-            P.expr_stmt(P.call("_call_enter", P.const(cell.display))),
-            P.assign("r", py.Call(func=P.load(body_name), args=[py.Starred(value=P.load("a"), ctx=py.Load())],
-                                  keywords=[py.keyword(arg=None, value=P.load("k"))])),
-            P.expr_stmt(P.call("_call_exit", P.const(cell.display), P.load("r"))),
-            P.ret(P.load("r")),
-        ])
-        line = cell.decl.span.line or 1
-        return P.stamp(py.If(test=P.const(True), body=[fn, P.stamp(wrapper, line)], orelse=[]), line)
+    def lower_cell(self, scope: ModuleScope, cell: CellSym, process: Any = None) -> list[py.stmt]:
+        """One cell (or method, handler, impl/enum method, script cell) as Python functions: the generic version,
+        the fast version when specialised, and the entry used when the cell is called as a value."""
+        functions: list[py.stmt] = []
+        spec = self.specs.get(cell.pyname)
+        if spec is not None:
+            fast = self.fast_name(cell)
+            lw = self.analyse(lambda kinds, boundary, dry: self.cell_lowerer(
+                scope, cell, process, spec, kinds, boundary, dry, pyname=fast))
+            functions.append(lw.fn)
+            self.functions[fast] = FunctionInfo(cell.display, tuple(p.name for p in cell.params))
+        lw = self.analyse(lambda kinds, boundary, dry: self.cell_lowerer(
+            scope, cell, process, None, kinds, boundary, dry))
+        functions.append(lw.fn)
+        functions.append(self.entry_function(cell, spec))
+        return functions
+
+    def entry_function(self, cell: CellSym, spec: Optional[list]) -> py.FunctionDef:
+        """`def f__entry(params…)`: the function a Closure of the cell calls; it takes the depth of its caller from
+        `_DB` and enters the fast version when the arguments have the specialised kinds."""
+        params = cell.params
+        names = ["v_" + p.name for p in params if not p.rest]
+        rest = next(("v_" + p.name for p in params if p.rest), None)
+        seen_default = False
+        defaults: list[py.expr] = []
+        for p in params:
+            if p.rest:
+                continue
+            if p.default is not None or seen_default:
+                seen_default = True
+                defaults.append(P.load("_MISSING"))
+        args: list[py.expr] = [P.load(n) for n in names]
+        if rest:
+            args.append(py.Starred(value=P.load(rest), ctx=py.Load()))
+
+        def call(target: str) -> py.Call:
+            depth = py.BinOp(left=P.load("_DB"), op=py.Add(), right=P.const(1))
+            if rest:
+                return py.Call(func=P.load(target), args=list(args), keywords=[py.keyword(arg="_d", value=depth)])
+            return py.Call(func=P.load(target), args=list(args) + [depth], keywords=[])
+
+        body: list[py.stmt] = []
+        if spec is not None:
+            tests = [P.is_(P.call("type", P.load("v_" + params[i].name)), P.load(_KIND_TYPES[kind]))
+                     for i, kind in spec]
+            body.append(P.if_(P.and_(*tests), [P.ret(call(self.fast_name(cell)))]))
+        body.append(P.ret(call(cell.pyname)))
+        fn = P.function(self.entry_name(cell), P.arguments(names, defaults=defaults, vararg=rest), body)
+        return P.stamp(fn, cell.decl.span.line or 1)
 
     def lower_lambda(self, outer: FunctionLowerer, e: ast.Lambda) -> py.expr:
         """A lambda: a module-level factory taking the captured values (by value, §5.11) and returning a Closure."""
+        from .lower_exprs import kind_of
+
         scope = outer.module
         param_names = [p.name for p in e.params]
-        used = _names_in(e.body) | _names_in_params(e.params)
+        used = _names_in(e.body)
         captures = [name for name in outer.scope if name in used and name not in param_names]
+        captured_values = [outer.read_local(outer.scope[name]) for name in captures]
+        if outer.dry:
+            return P.const(None)
+        capture_kinds = {name: kind_of(value) for name, value in zip(captures, captured_values)}
         factory = self.unique(f"{scope.prefix}L")
         inner_name = factory + "_fn"
-        lw = FunctionLowerer(self, scope, "<lambda>", is_lambda=True, process=outer.process)
-        lw.line = e.span.line or outer.line
         assigned = _assigned_in(e.body)
-        prelude: list[py.stmt] = []
-        for name in captures:
-            if name in assigned:
-                lw.scope[name] = "v_" + name
-                prelude.append(P.stamp(P.assign("v_" + name, P.load("k_" + name)), lw.line))
-            else:
-                lw.scope[name] = "k_" + name
-        names = []
-        for param in e.params:
-            lw.scope[param.name] = "v_" + param.name
-            names.append("v_" + param.name)
-        lw.block(e.body, RETURN)
-        fn = lw.finish(inner_name, names, lw.out, line=lw.line, prelude=prelude)
+        line = e.span.line or outer.line
+
+        def build(kinds: dict, boundary: bool, dry: bool) -> FunctionLowerer:
+            lw = FunctionLowerer(self, scope, "<lambda>", kind="lambda", process=outer.process, kinds=kinds,
+                                 dry=dry, boundary=boundary)
+            lw.line = line
+            prelude: list[py.stmt] = []
+            for name in captures:
+                if name in assigned:
+                    lw.scope[name] = "v_" + name
+                    prelude.append(P.stamp(P.assign("v_" + name, P.load("k_" + name)), line))
+                    lw.note_binding("v_" + name, capture_kinds[name])
+                else:
+                    lw.scope[name] = "k_" + name
+                    lw.note_binding("k_" + name, capture_kinds[name])
+            names = []
+            for param in e.params:
+                lw.scope[param.name] = "v_" + param.name
+                lw.note_binding("v_" + param.name, None)
+                names.append("v_" + param.name)
+            lw.block(e.body, RETURN)
+            lw.fn = lw.finish(inner_name, names, lw.out, line=line, prelude=prelude)
+            return lw
+
+        lw = self.analyse(build)
         params_global = self.unique(f"{scope.prefix}LP")
         self.static[params_global] = tuple(ParamInfo(p.name) for p in e.params)
         self.functions[inner_name] = FunctionInfo("<lambda>", tuple(param_names))
         factory_def = P.function(factory, P.arguments(["k_" + n for n in captures]), [
-            fn, P.ret(P.call("_Closure", P.load(inner_name), P.const("lambda"), P.const("lambda"),
-                             P.load(params_global)))])
-        self.add_def(scope, P.stamp(factory_def, lw.line))
-        return P.call(factory, *[P.load(outer.scope[name]) for name in captures])
+            lw.fn, P.ret(P.call("_Closure", P.load(inner_name), P.const("lambda"), P.const("lambda"),
+                                P.load(params_global)))])
+        self.add_def(scope, P.stamp(factory_def, line))
+        return P.call(factory, *captured_values)
 
     def lower_record(self, scope: ModuleScope, record: RecordSym) -> None:
         """Default-value functions and constraint functions of a record's fields (§5.13)."""
         for f in record.decl.fields:
             if f.default is not None:
-                lw = FunctionLowerer(self, scope, f"{record.name}.{f.name}")
+                lw = FunctionLowerer(self, scope, f"{record.name}.{f.name}", kind="plain")
                 with lw.at_line(f):
                     lw.block([ast.Return(value=f.default, span=f.span)], RETURN)
                 self.add_def(scope, lw.finish(_default_name(record, f.name), [], lw.out, line=f.span.line,
                                               accounting=False))
             if f.constraint is not None:
-                lw = FunctionLowerer(self, scope, f"{record.name}.{f.name}")
+                lw = FunctionLowerer(self, scope, f"{record.name}.{f.name}", kind="plain")
                 prelude = []
                 for other in record.field_names:
                     lw.scope[other] = "v_" + other
+                    lw.assigned.add("v_" + other)
                     prelude.append(P.stamp(P.assign("v_" + other, P.call(P.attr(P.load("_f"), "get"),
                                                                          P.const(other))), f.span.line))
                 with lw.at_line(f):
@@ -562,7 +718,7 @@ class ProgramCompiler:
         if isinstance(decl, ast.ProcessDecl) and decl.kind == "pipeline":
             for stage in decl.stages:
                 stages.append(self.stage_callable(scope, stage))
-        methods = {name: cell.pyname for name, cell in process.methods.items()}
+        methods = {name: self.entry_name(cell) for name, cell in process.methods.items()}
 
         def make(ns: dict, process=process, states=states, stages=stages, methods=methods) -> Any:
             return ns["_process_type"](process, {name: ns[py_name] for name, py_name in methods.items()},
@@ -575,11 +731,12 @@ class ProgramCompiler:
     def payload_function(self, scope: ModuleScope, pyname: str, display: str, expr: ast.Expr,
                          names: list[str], state: ast.StateDecl) -> py.FunctionDef:
         """`def f(_p)`: evaluates `expr` where identifiers are the payload's parameters (unknown ones are null)."""
-        lw = FunctionLowerer(self, scope, display)
+        lw = FunctionLowerer(self, scope, display, kind="plain")
         line = expr.span.line or state.span.line or 1
         prelude = []
         for name in names:
             lw.scope[name] = "v_" + name
+            lw.assigned.add("v_" + name)
             prelude.append(P.stamp(P.assign("v_" + name, P.call(P.attr(P.load("_p"), "get"), P.const(name))), line))
         lw.line = line
         lw.block([ast.Return(value=expr, span=expr.span)], RETURN)
@@ -641,10 +798,6 @@ def _names_in(nodes: Any) -> set[str]:
             stack.extend(part for part in node.parts if not isinstance(part, str))
         stack.extend(ast.iter_children(node))
     return names
-
-
-def _names_in_params(params: list[ast.Param]) -> set[str]:
-    return set()
 
 
 def _assigned_in(nodes: list[ast.Stmt]) -> set[str]:

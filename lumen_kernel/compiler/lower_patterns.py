@@ -27,9 +27,10 @@ class PatternLowering:
         method = getattr(self, "p_" + type(p).__name__)
         return method(p, s)
 
-    def bind_test(self: "FunctionLowerer", name: str, s: py.expr) -> py.expr:
+    def bind_test(self: "FunctionLowerer", name: str, s: py.expr, kind: Optional[str] = None) -> py.expr:
         """Bind `name` to the subject; always true."""
         pyname = self.bind_name(name)
+        self.note_binding(pyname, kind)
         return P.is_(P.walrus(pyname, s), P.load(pyname))
 
     def sub_subject(self: "FunctionLowerer", value: py.expr, p: ast.Pattern) -> tuple[list[py.expr], py.expr]:
@@ -80,7 +81,10 @@ class PatternLowering:
         test = P.call("_conforms", s, P.load(spec))
         if p.name == "_":
             return test
-        return P.and_(test, self.bind_test(p.name, s))
+        kind = None
+        if isinstance(p.type, ast.NamedType) and not p.type.args:
+            kind = {"int": "int", "float": "float", "string": "str", "bool": "bool"}.get(p.type.name.lower())
+        return P.and_(test, self.bind_test(p.name, s, kind))
 
     def p_OrPattern(self: "FunctionLowerer", p: ast.OrPattern, s: py.expr) -> py.expr:
         return P.or_(*[self.pattern_test(alt, s) for alt in p.alternatives])

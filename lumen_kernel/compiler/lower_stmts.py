@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..syntax import ast
 from . import pyast as P
+from .lower_exprs import kind_of, mark_kind
 
 if TYPE_CHECKING:
     from .function import Ctx, FunctionLowerer, LoopCtx
@@ -44,10 +45,6 @@ class StmtLowering:
             self.emit(self.return_stmt(value))
         else:
             self.emit(P.assign(ctx.var, value))
-
-    def return_stmt(self: "FunctionLowerer", value: py.expr) -> py.stmt:
-        """`return value` from the current Python function."""
-        return P.ret(value)
 
     def iteration_prologue(self: "FunctionLowerer") -> list[py.stmt]:
         """Fuel accounting at the start of each loop iteration (only compiled in the fuel mode)."""
@@ -88,7 +85,9 @@ class StmtLowering:
                 if not isinstance(value, (py.Constant, py.Name)):
                     self.emit(P.expr_stmt(value))
             else:
-                self.emit(P.assign(self.bind_name(target.name), value))
+                pyname = self.bind_name(target.name)
+                self.emit(P.assign(pyname, value))
+                self.note_binding(pyname, kind_of(value))
         elif isinstance(target, ast.WildcardPattern):
             if not isinstance(value, (py.Constant, py.Name)):
                 self.emit(P.expr_stmt(value))
@@ -122,12 +121,13 @@ class StmtLowering:
         if not path:
             if s.op is None:
                 value = self.expr(s.value)
-                self.emit(P.assign(self.bind_name(root_name), value))
             else:
                 current = self.x_Name(node)
                 rhs = self.expr(s.value)
                 value = self.compound(s.op, current, rhs)
-                self.emit(P.assign(self.bind_name(root_name), value))
+            pyname = self.bind_name(root_name)
+            self.emit(P.assign(pyname, value))
+            self.note_binding(pyname, kind_of(value))
             self.after_statement(ctx)
             return
         root = self.x_Name(node) if root_name in self.scope else P.const(None)
@@ -152,10 +152,16 @@ class StmtLowering:
                 value = P.call("_set_index", container, key, value)
             else:
                 value = P.call("_set_field", container, key, value)
-        self.emit(P.assign(self.bind_name(root_name), value))
+        root_kind = kind_of(root)
+        pyname = self.bind_name(root_name)
+        self.emit(P.assign(pyname, value))
+        self.note_binding(pyname, root_kind if root_kind in ("list", "map") else None)
         self.after_statement(ctx)
 
-    def compound(self, op: str, current: py.expr, rhs: py.expr) -> py.expr:
+    def compound(self: "FunctionLowerer", op: str, current: py.expr, rhs: py.expr) -> py.expr:
+        fast = self.fast_arith(op, current, rhs, None)
+        if fast is not None:
+            return fast
         helper = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div"}[op]
         return P.call(helper, current, rhs)
 
@@ -224,8 +230,6 @@ class StmtLowering:
         for loop in reversed(self.loops):
             if loop is target:
                 break
-            loop.propagate.add(id(target))
-            loop.targets = getattr(loop, "targets", {})
             loop.targets[id(target)] = target
 
     def run_loop(self: "FunctionLowerer", loop: "LoopCtx", build) -> None:
@@ -233,13 +237,15 @@ class StmtLowering:
         control-variable checks for labelled exits crossing it are emitted after it."""
         self.loops.append(loop)
         mark = len(self.out)
+        before = set(self.assigned)
         try:
             build()
         finally:
             self.loops.pop()
+            self.assigned = before
         if loop.ctl is not None:
             self.out.insert(mark, P.stamp(P.assign(loop.ctl, P.const(0)), self.line))
-        targets = getattr(loop, "targets", {})
+        targets = loop.targets
         if not targets:
             return
         parent = self.loops[-1] if self.loops else None
@@ -252,7 +258,6 @@ class StmtLowering:
             else:
                 self.emit(P.if_(ctl, [py.Break()]))
                 if parent is not None:
-                    parent.targets = getattr(parent, "targets", {})
                     parent.targets[id(target)] = target
 
     # -- structured statements ---------------------------------------------------------------------------------
@@ -287,11 +292,15 @@ class StmtLowering:
             with self.buffer() as out:
                 if i < len(e.branches):
                     branch = e.branches[i]
+                    before = set(self.assigned)
                     with self.at_line(branch):
                         test = self.condition(branch.condition)
                     with self.buffer() as body:
                         self.block(branch.body, ctx)
+                    after_body = self.assigned
+                    self.assigned = before
                     orelse = chain(i + 1)
+                    self.assigned = after_body & self.assigned
                     self.emit(P.if_(test, body, orelse))
                 elif e.else_body is not None:
                     self.block(e.else_body, ctx)
@@ -316,6 +325,7 @@ class StmtLowering:
                         self.deliver(ctx, P.const(None))
                     return out
                 arm = e.arms[i]
+                saved = set(self.assigned)
                 with self.at_line(arm):
                     test = self.pattern_test(arm.pattern, subject)
                     guard_stmts: list[py.stmt] = []
@@ -325,6 +335,7 @@ class StmtLowering:
                             guard = self.cond(arm.guard)
                 with self.buffer() as body:
                     self.block(arm.body, ctx)
+                self.assigned = saved
                 rest = chain(i + 1)
                 if guard is None:
                     self.emit(P.if_(test, body, rest))
@@ -338,7 +349,10 @@ class StmtLowering:
                     self.emit(P.if_(P.load(flag), body, rest))
             return out
 
-        for stmt in chain(0):
+        before = set(self.assigned)
+        statements = chain(0)
+        self.assigned = before
+        for stmt in statements:
             self.out.append(stmt)
 
     def loop_result(self: "FunctionLowerer", ctx: "Ctx") -> Optional[str]:
@@ -405,7 +419,7 @@ class StmtLowering:
         def build() -> None:
             with self.buffer() as body:
                 self.out.extend(self.iteration_prologue())
-                target = self.for_target(e.target, "_for_fail")
+                target = self.for_target(e.target, "_for_fail", self.element_kind(e.iterable, iterable))
                 if e.filter is not None:
                     with self.buffer() as pre:
                         test = self.cond(e.filter)
@@ -418,13 +432,24 @@ class StmtLowering:
         if result is not None:
             self.deliver(ctx, P.load(result))
 
-    def for_target(self: "FunctionLowerer", target: ast.Pattern, fail: str) -> py.expr:
+    def element_kind(self, e: ast.Expr, iterable: py.expr) -> Optional[str]:
+        """The static kind of the elements a `for` yields: Ints for a range, characters for a String."""
+        if isinstance(e, ast.Range):
+            return "int"
+        argument = iterable.args[0] if isinstance(iterable, py.Call) and iterable.args else None
+        if argument is not None and kind_of(argument) == "str":
+            return "str"
+        return None
+
+    def for_target(self: "FunctionLowerer", target: ast.Pattern, fail: str, kind: Optional[str] = None) -> py.expr:
         """The Python loop variable for a `for`/comprehension target; a destructuring target is matched (and bound)
         at the start of the body."""
         if isinstance(target, ast.BindPattern):
             if target.name == "_":
                 return P.store(self.temp())
-            return P.store(self.bind_name(target.name))
+            pyname = self.bind_name(target.name)
+            self.note_binding(pyname, kind)
+            return P.store(pyname)
         if isinstance(target, ast.WildcardPattern):
             return P.store(self.temp())
         item = self.temp()
@@ -475,7 +500,8 @@ class StmtLowering:
                         self.out.extend(self.iteration_prologue())
                         self.bind_name = bind_comp     # targets are comprehension locals
                         try:
-                            target = self.for_target(clause.target, "_for_fail")
+                            target = self.for_target(clause.target, "_for_fail",
+                                                     self.element_kind(clause.iterable, iterable))
                         finally:
                             self.bind_name = saved_bind
                         lower_from(i + 1)
@@ -490,7 +516,7 @@ class StmtLowering:
             self.scope = saved_scope
         if e.kind == "set":
             return P.call("_mkset", P.load(acc))
-        return P.load(acc)
+        return mark_kind(P.load(acc), "list" if e.kind == "list" else "map")
 
     def comprehension_element(self: "FunctionLowerer", e: ast.Comprehension, acc: str) -> None:
         if e.kind == "map":

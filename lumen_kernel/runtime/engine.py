@@ -206,7 +206,8 @@ class Run:
 
     def _run_lumen(self) -> RunOutcome:
         try:
-            mode = Mode(fuel=self.fuel is not None, events=self.bus.active, lines=self.bus.wants_lines)
+            mode = Mode(fuel=self.fuel is not None, events=self.bus.active, lines=self.bus.wants_lines,
+                        max_depth=self.max_call_depth)
             self.compiled = compiled_for(self.program, mode, self.builtins or all_builtins(self.host))
             self.ns = self._namespace()
             for const_global, init, _name in self.compiled.const_inits:
@@ -215,7 +216,7 @@ class Run:
             if entry is None:
                 raise LumenError(f"undefined cell: {self.cell}")
             positional = self._entry_arguments(entry)
-            result = self.ns[entry.pyname](*positional)
+            result = self.ns[entry.pyname + "__entry"](*positional)
             return RunOutcome("ok", result)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Lumen runtime error
             error = self.to_error(exc)
@@ -258,11 +259,11 @@ class Run:
         ns.update(compiled.static)
         deferred = any(getattr(m.loaded, "deterministic", False) for m in compiled.scopes[-1:])
         scheduler = Scheduler(deferred=deferred, call=self._call_value, to_error=self.to_error,
-                              get_depth=lambda: ns["_D"], set_depth=lambda d: ns.__setitem__("_D", d),
+                              get_depth=lambda: ns["_DB"], set_depth=lambda d: ns.__setitem__("_DB", d),
                               nondet=self.nondet)
         self.scheduler = scheduler
         ns.update({
-            "_CTX": self, "_D": 0, "_MAXD": self.max_call_depth, "_FUEL": self.fuel if self.fuel is not None else 0,
+            "_CTX": self, "_DB": 0, "_FUEL": self.fuel if self.fuel is not None else 0,
             "_fuel_out": self._fuel_out, "_depth_out": self._depth_out, "_emit": self.emit_value,
             "_tool": self.tool_call, "_tool_closure": self.tool_closure, "_new_instance": self.new_instance,
             "_process_closure": self.process_closure, "_static_method_callable": self.static_method_callable,
@@ -378,13 +379,14 @@ class Run:
             raise LumenError(f"value {display(value)} does not match schema {text}")
         return value
 
-    def call_enter(self, cell: str) -> None:
+    def call_enter(self, cell: str, depth: int) -> None:
         if self.bus.active:
-            self.bus.emit("call_enter", {"cell": cell, "depth": self.ns["_D"] + 1})
+            self.bus.emit("call_enter", {"cell": cell, "depth": depth})
 
-    def call_exit(self, cell: str, result: Any) -> None:
+    def call_exit(self, cell: str, depth: int, result: Any) -> Any:
         if self.bus.active:
-            self.bus.emit("call_exit", {"cell": cell, "depth": self.ns["_D"] + 1, "result_type": kind_name(result)})
+            self.bus.emit("call_exit", {"cell": cell, "depth": depth, "result_type": kind_name(result)})
+        return result
 
     def line(self, cell: str, line: int) -> None:
         if self.bus.wants_lines:

@@ -15,6 +15,7 @@ The grammar itself lives in the mixins `parse_types`, `parse_patterns`, `parse_e
 """
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Optional
 
 from ..diagnostics.model import Diagnostic, Edit, Fix, Span
@@ -36,8 +37,24 @@ BRACKET_DECL_WORDS = frozenset("cell record enum trait impl const import use gra
 # Words that cannot continue a bracketed construct (§7.4 rule 4).
 BRACKET_SYNC_WORDS = frozenset("end let return emit halt break continue for while loop".split())
 
+# Tokens that certainly start an element of a bracketed list (not a closer, not a synchronising word).
+PLAIN_ELEMENT_STARTS = frozenset(("(", "[", "-", '"', "not", "true", "false", "null", "fn", "...", ".."))
+
 # Statements that open a block closed by `end` (recovery rule 3 passes their `else` lines and `end`).
 BLOCK_WORDS = frozenset("if for while loop match".split())
+
+
+def pad_eof(toks: list[Token], path: str) -> None:
+    """Make sure the token list ends with EOF, then repeat it: lookahead of a few tokens never runs off the end."""
+    if not toks or toks[-1].kind != EOF:
+        end = toks[-1].span if toks else Span(path, 1, 1, 1, 1)
+        toks.append(Token(EOF, "", Span(path, end.end_line, end.end_column, end.end_line, end.end_column)))
+    toks.extend([toks[-1]] * LOOKAHEAD)
+
+
+LOOKAHEAD = 4
+_KIND = attrgetter("kind")
+_TEXT = attrgetter("text")
 
 
 class ParseError(Exception):
@@ -55,12 +72,10 @@ class ParserCore:
     def __init__(self, tokens: list[Token], path: str, lines: list[str], is_markdown: bool = False,
                  reported: Optional[set] = None) -> None:
         toks = [tok for tok in tokens if tok.kind != INDENT and tok.kind != DEDENT]
-        if not toks or toks[-1].kind != EOF:
-            end = toks[-1].span if toks else Span(path, 1, 1, 1, 1)
-            toks.append(Token(EOF, "", Span(path, end.end_line, end.end_column, end.end_line, end.end_column)))
+        pad_eof(toks, path)
         self.toks = toks
-        self.kinds = [tok.kind for tok in toks]
-        self.texts = [tok.text for tok in toks]
+        self.kinds = list(map(_KIND, toks))
+        self.texts = list(map(_TEXT, toks))
         self.pos = 0
         self.path = path
         self.lines = lines
@@ -94,9 +109,10 @@ class ParserCore:
 
     def advance(self) -> Token:
         """Consume and return the current token (EOF is never passed)."""
-        tok = self.toks[self.pos]
-        if self.kinds[self.pos] != EOF:
-            self.pos += 1
+        pos = self.pos
+        tok = self.toks[pos]
+        if tok.kind != EOF:
+            self.pos = pos + 1
         return tok
 
     def at(self, text: str) -> bool:
@@ -110,8 +126,10 @@ class ParserCore:
 
     def expect(self, text: str, what: Optional[str] = None) -> Token:
         """Consume the token `text` or report E010 and raise."""
-        if self.texts[self.pos] == text:
-            return self.advance()
+        pos = self.pos
+        if self.texts[pos] == text:
+            self.pos = pos + 1
+            return self.toks[pos]
         self.fail_expected(what or f"`{text}`")
         raise AssertionError("unreachable")
 
@@ -139,11 +157,15 @@ class ParserCore:
 
     def span_from(self, start: Token) -> Span:
         """The span from the start of `start` to the end of the last consumed token."""
-        end = self.last_token().span
+        end_tok = self.toks[self.pos - 1]
+        if end_tok.kind == NEWLINE:
+            end_tok = self.last_token()
+        end = end_tok.span
         first = start.span
-        if (end.end_line, end.end_column) < (first.line, first.column):
+        end_line = end.end_line
+        if end_line < first.line or (end_line == first.line and end.end_column < first.column):
             return first
-        return Span(self.path, first.line, first.column, end.end_line, end.end_column)
+        return Span(self.path, first.line, first.column, end_line, end.end_column)
 
     def next_line_start(self, index: int) -> int:
         """Index of the first token of the line after the one holding token `index` (or of EOF)."""
@@ -220,10 +242,16 @@ class ParserCore:
             text = text[:19] + "…"
         return f"`{text}`"
 
-    def fail_expected(self, what: str, tok: Optional[Token] = None) -> None:
-        """Report E010 `I was expecting <what>, but found <found>` (E011 at the end of input) and raise."""
-        tok = tok or self.toks[self.pos]
-        if tok.kind == EOF and not self.in_interpolation:
+    def fail_expected(self, what: str, tok: Optional[Token] = None, special: bool = False) -> None:
+        """Report E010 `I was expecting <what>, but found <found>` and raise. When the input ends there (the
+        token is EOF or the last line break) it is E011 `unexpected end of input while parsing <construct>`,
+        except for the special forms of E010 (`special`)."""
+        if tok is None:
+            tok = self.toks[self.pos]
+            at_end = tok.kind == EOF or (tok.kind == NEWLINE and self.kinds[self.pos + 1] == EOF)
+        else:
+            at_end = tok.kind == EOF
+        if at_end and not self.in_interpolation and not special:
             self.report("E011", f"unexpected end of input while parsing {self.construct}", tok.span)
             raise ParseError()
         fixes = None
@@ -259,7 +287,9 @@ class ParserCore:
 
     def open_bracket(self) -> Token:
         """Consume an opening bracket and push it."""
-        tok = self.advance()
+        pos = self.pos
+        tok = self.toks[pos]
+        self.pos = pos + 1
         self.brackets.append(tok)
         return tok
 
@@ -323,6 +353,9 @@ class ParserCore:
     def pop_bracket(self, open_tok: Token) -> None:
         """Remove `open_tok` (and anything opened after it) from the bracket stack."""
         brackets = self.brackets
+        if brackets and brackets[-1] is open_tok:
+            brackets.pop()
+            return
         while brackets:
             if brackets.pop() is open_tok:
                 return
@@ -330,12 +363,18 @@ class ParserCore:
     def element_start(self, open_tok: Token) -> bool:
         """Before an element or closer of a bracketed list: skip line breaks; return False (after consuming the
         closer or reporting E012) when the list ends here, True when an element follows."""
-        self.skip_newlines()
-        text = self.texts[self.pos]
+        pos = self.pos
+        kinds = self.kinds
+        while kinds[pos] == NEWLINE:
+            pos += 1
+        self.pos = pos
+        text = self.texts[pos]
         if text == CLOSERS[open_tok.text]:
-            self.advance()
+            self.pos = pos + 1
             self.pop_bracket(open_tok)
             return False
+        if text in PLAIN_ELEMENT_STARTS:
+            return True
         if text in CLOSING:
             self.report_mismatch(open_tok)
             return False
@@ -347,10 +386,19 @@ class ParserCore:
     def element_end(self, open_tok: Token) -> bool:
         """After an element: consume `,` and return True when another element may follow; otherwise close the list
         (see `close_bracket`) and return False."""
-        self.skip_newlines()
-        if self.texts[self.pos] == ",":
-            self.advance()
+        pos = self.pos
+        kinds = self.kinds
+        while kinds[pos] == NEWLINE:
+            pos += 1
+        text = self.texts[pos]
+        if text == ",":
+            self.pos = pos + 1
             return True
+        if text == CLOSERS[open_tok.text]:
+            self.pos = pos + 1
+            self.pop_bracket(open_tok)
+            return False
+        self.pos = pos
         self.close_bracket(open_tok)
         return False
 
@@ -453,16 +501,15 @@ class ParserCore:
         self.skip_to(index, error_pos + 1 if error_pos + 1 <= index else index)
 
     def scan_to_line(self, index: int, limit: int, depth: int) -> int:
-        """From token `index`, the first token that starts a line with indentation at most `limit` outside the
-        brackets counted in `depth` (a line starting a statement keyword or declaration also ends brackets)."""
+        """From token `index`, the first token that starts a line with indentation at most `limit`. While brackets
+        counted in `depth` are open, a line starting with a closing bracket still belongs to the skipped text."""
         toks, texts, kinds = self.toks, self.texts, self.kinds
         while True:
             kind = kinds[index]
             if kind == EOF:
                 return index
             tok = toks[index]
-            if kinds[index - 1] == NEWLINE and tok.indent <= limit and (
-                    depth <= 0 or texts[index] in BRACKET_SYNC_WORDS or texts[index] in BRACKET_DECL_WORDS):
+            if kinds[index - 1] == NEWLINE and tok.indent <= limit and (depth <= 0 or texts[index] not in CLOSING):
                 return index
             text = texts[index]
             if text in CLOSERS:
@@ -543,6 +590,7 @@ class ParserCore:
         index where the skipped tokens start."""
         start = self.pos
         texts, kinds = self.texts, self.kinds
+        first_indent = self.toks[start].indent
         index = start
         depth = 0
         while True:
@@ -553,7 +601,7 @@ class ParserCore:
                 if depth <= 0:
                     break
                 nxt = self.toks[index + 1]
-                if nxt.kind == EOF or (nxt.indent == 0 and self.is_decl_start(index + 1)):
+                if nxt.kind == EOF or (nxt.indent <= first_indent and nxt.text not in CLOSING):
                     break
             text = texts[index]
             if text in CLOSERS:
@@ -585,7 +633,7 @@ class ParserCore:
             nxt = toks[index + 1]
             if nxt.kind == EOF:
                 break
-            if nxt.indent <= header_indent and (depth <= 0 or (nxt.indent == 0 and self.is_decl_start(index + 1))):
+            if nxt.indent <= header_indent and (depth <= 0 or nxt.text not in CLOSING):
                 break
             index += 1
             while kinds[index] != NEWLINE and kinds[index] != EOF:

@@ -457,7 +457,7 @@ class DeclParser(StmtParser):
             if written:
                 version = written
         if self.texts[self.pos] != "as":
-            self.fail_expected("`as`")
+            self.fail_expected("`as`", special=True)
         self.advance()
         alias: Optional[str] = None
         if self.texts[self.pos] == "*":

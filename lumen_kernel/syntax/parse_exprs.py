@@ -5,7 +5,7 @@ from typing import Optional
 
 from . import ast
 from ..diagnostics.model import Span
-from .parse_core import MAX_DEPTH, CLOSERS, CLOSING, ParseError
+from .parse_core import CLOSERS, CLOSING, MAX_DEPTH, ParseError, pad_eof
 from .parse_patterns import PatternParser
 from .parse_types import is_type_like_word
 from .tokens import (
@@ -45,6 +45,10 @@ EXPR_START_TEXTS = frozenset(("(", "[", "{", "-", "~", "not", "fn", "if", "match
 PREFIX_OPERAND_TEXTS = frozenset(("(", "[", "{", "not", "fn", "if", "match", "loop", "await", "async", "true",
                                   "false", "null", "Null"))
 ORCHESTRATIONS = frozenset(("parallel", "race", "vote", "select"))
+# Identifiers that may start something other than a plain name in an operand.
+SPECIAL_NAMES = frozenset(("set", "comptime", "try", "confirm"))
+# Texts that can start a postfix operator ("" is a NEWLINE, which may precede a `.` continuation line).
+POSTFIX_STARTS = frozenset((".", "?.", "(", "[", "?[", "?", "!", ""))
 TYPE_ARG_TEXTS = frozenset((",", "[", "]", "(", ")", "|", "&", "->", ".", "fn", "null", "Null"))
 
 
@@ -85,6 +89,8 @@ class ExprParser(PatternParser):
             bp = BINARY_BP.get(text)
             if bp is None:
                 if kinds[pos] == NEWLINE:
+                    if texts[pos + 1] not in BINARY_BP and not self.brackets:
+                        break
                     index = self.continuation_index(pos)
                     if index < 0:
                         break
@@ -198,9 +204,18 @@ class ExprParser(PatternParser):
             span = self.span_from(tok)
             return ast.Call(callee=ast.Name(id="confirm", span=tok.span), args=[ast.Arg(value=operand,
                             span=operand.span)], span=span)
-        start = tok
-        expr = self.parse_primary()
-        return self.parse_postfix_ops(expr, start)
+        if kind == IDENT and text not in SPECIAL_NAMES:
+            # Fast path for the most common operand: a name, possibly with postfix operators.
+            self.pos += 1
+            expr: ast.Expr = ast.Name(id=text, span=tok.span)
+        else:
+            expr = self.parse_primary()
+        following = self.texts[self.pos]
+        if following in POSTFIX_STARTS:
+            if following == "" and self.texts[self.pos + 1] not in (".", "?."):
+                return expr
+            return self.parse_postfix_ops(expr, tok)
+        return expr
 
     def prefix_word_applies(self, word: str) -> bool:
         """Whether the soft keyword `try` / `confirm` at the cursor starts a prefix expression."""
@@ -434,10 +449,11 @@ class ExprParser(PatternParser):
         saved = (self.toks, self.kinds, self.texts, self.pos, self.brackets, self.in_interpolation, self.sync_pos,
                  self.depth)
         toks = [tok for tok in interpolation.tokens if tok.kind != NEWLINE]
-        if not toks or toks[-1].kind != EOF:
+        if not toks:
             span = interpolation.span
             toks.append(Token(EOF, "", Span(self.path, span.end_line, span.end_column, span.end_line,
                                             span.end_column)))
+        pad_eof(toks, self.path)
         self.toks = toks
         self.kinds = [tok.kind for tok in toks]
         self.texts = [tok.text for tok in toks]

@@ -13,6 +13,7 @@ Pieces, each usable on its own:
 from __future__ import annotations
 
 import io
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -283,18 +284,33 @@ def replay_trace(path: Path | str, source: Path | str | None = None, show_output
 def run_replayed_program(source: Path, *, cell: str, args: Mapping[str, Any], fuel: Any, dispatcher: ReplayDispatcher,
                          nondet: ReplayNondet, listener: ReplayComparator, config: Any, run_id: str,
                          show_output: bool) -> None:
-    """Run the program through the engine entry point with the replay pieces plugged in."""
+    """Run the program through the engine entry point with the replay pieces plugged in (plugins are used only for
+    imports and plugin builtins; no provider is called)."""
     try:
-        from lumen_kernel.program.loader import load_program
+        from lumen_kernel.program import load_program
         from lumen_kernel.runtime.engine import run_program
     except ImportError as error:
         raise ReplayFailed(f"replay needs the Lumen engine, which is not available ({error})") from None
-    program = load_program(source)
+    from lumen_kernel.tools.json_values import from_json
+
+    host = _plugin_host()
+    program = load_program(source, host=host)
     if program.has_syntax_errors():
-        raise ReplayFailed(f"{source}: the program does not compile")
-    stdout = None if show_output else io.StringIO()
-    run_program(program, cell=cell, args=dict(args), fuel=fuel, listeners=[listener], dispatcher=dispatcher,
-                stdout=stdout, nondet=nondet, mode="replay", run_id=run_id, config=config)
+        raise ReplayFailed(f"{source}: the program no longer compiles")
+    stdout = sys.stdout if show_output else io.StringIO()
+    run_program(program, cell=cell, args={name: from_json(value) for name, value in args.items()},
+                fuel=fuel if isinstance(fuel, int) and not isinstance(fuel, bool) else None, listeners=[listener],
+                dispatcher=dispatcher, stdout=stdout, stderr=sys.stderr if show_output else io.StringIO(),
+                nondet=nondet, mode="replay", run_id=run_id or None, traced=False, config=config, host=host)
+
+
+def _plugin_host() -> Any:
+    try:
+        from lumen_kernel.plugin_host import get_host
+
+        return get_host()
+    except Exception:  # noqa: BLE001 - replay needs no plugins; without a host, core builtins and imports only
+        return None
 
 
 __all__ = ["ReplayComparator", "ReplayDispatcher", "ReplayDiverged", "ReplayFailed", "ReplayNondet", "ReplayResult",

@@ -322,3 +322,26 @@ def test_ok_and_err(check):
     """)
     # ok("no") is result[String, Any], which contains Any and is therefore compatible (§4.3 rule 1)
     assert result.pairs() == [("E049", "wrong number of arguments: expected 1, got 2")]
+
+
+def test_builtin_process_methods_are_arity_checked(check):
+    result = check("""
+        memory Notes
+        end
+        machine Door
+          state Closed
+            terminal: true
+          end
+        end
+        cell main() -> Int
+          let n = Notes()
+          n.recent(1, 2)
+          n.upsert("k")
+          let d = Door()
+          d.start(1, 2, 3)
+          d.resume_from("Closed", 1)
+          return 0
+        end
+    """)
+    assert result.pairs() == [("E049", "wrong number of arguments: expected 1, got 2"),
+                              ("E044", "missing argument 'v' in call to 'upsert'")]

@@ -98,3 +98,16 @@ def test_syntax_errors_are_reported_and_stop_checking(tmp_path: Path) -> None:
     result = _run(["s.lm"], tmp_path)
     assert result.exit_code == 1
     assert "E002" in result.stdout and "E041" not in result.stdout
+
+
+def test_malformed_fixture_reports_independent_faults() -> None:
+    root = Path(__file__).resolve().parents[2]
+    fixture = root / "bench" / "fixtures" / "malformed.lm.md"
+    if not fixture.is_file():
+        return
+    text = _run([str(fixture)], root)
+    assert text.exit_code == 1
+    assert text.stdout.count("error[") >= 3
+    document = json.loads(_run([str(fixture), "--format", "json"], root).stdout)
+    lines = [d["line"] for d in document["files"][0]["diagnostics"]]
+    assert len(lines) >= 3 and len(set(lines)) == len(lines)

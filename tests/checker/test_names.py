@@ -285,3 +285,15 @@ def test_identifiers_in_interpolation_are_checked(check):
         end
     """)
     assert result.pairs() == [("E041", "undefined variable 'nmae'")]
+
+
+def test_applying_a_suggestion_fix_removes_the_diagnostic(check):
+    source = "cell f(count: Int) -> Int\n  let total = count\n  return totl + cout\nend\n"
+    first = check(source)
+    assert first.codes == ["E041", "E041"]
+    lines = source.split("\n")
+    for diagnostic in sorted(first.diagnostics, key=lambda d: -d.span.column):
+        edit = diagnostic.fixes[0].edits[0]
+        line = lines[edit.span.line - 1]
+        lines[edit.span.line - 1] = line[:edit.span.column - 1] + edit.text + line[edit.span.end_column - 1:]
+    check("\n".join(lines)).assert_clean()

@@ -56,10 +56,12 @@ class CheckReport:
 
     @property
     def diagnostics(self) -> list[Any]:
+        """Every diagnostic, file by file."""
         return [d for _path, diagnostics in self.files for d in diagnostics]
 
     @property
     def has_errors(self) -> bool:
+        """Whether any file has an error."""
         return any(d.is_error for d in self.diagnostics)
 
 
@@ -69,6 +71,13 @@ def check_paths(paths: Iterable[str], host: Any = None) -> CheckReport:
     Files are reported in discovery order; an imported module that is not itself among the files is reported
     (when it has diagnostics) right after the first file importing it.
     """
+    from lumen_kernel.checker import gc_paused
+
+    with gc_paused():
+        return _check_paths(paths, host)
+
+
+def _check_paths(paths: Iterable[str], host: Any) -> CheckReport:
     from lumen_kernel.checker import check_program
     from lumen_kernel.program import load_program
 
@@ -121,6 +130,7 @@ def command(paths: tuple[str, ...], output_format: str) -> None:
         text = render_diagnostics(report.diagnostics, report.sources, color=_color())
         if text:
             click.echo(text, nl=False)
+        sys.stdout.flush()
         errors, warnings = count_severities(report.diagnostics)
         click.echo(summary_line(len(report.files), errors, warnings), err=True)
     sys.exit(1 if report.has_errors else 0)

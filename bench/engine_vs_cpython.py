@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Compare the Lumen engine with CPython on the programs of `bench/engine/`.
+
+Each benchmark is a Lumen program `NAME.lm` and a line-for-line equivalent Python program `NAME.py`. For each pair
+this script measures, several times (best of N):
+
+- **in-process**: the Lumen program run by `run_program` after it was compiled (load, parse and compile excluded),
+  against the Python program's compiled code executed with `exec`;
+- **wall**: the whole `lumen run NAME.lm` command against `python NAME.py`, as a subprocess.
+
+It prints one row per program with both ratios (Lumen / CPython) and their geometric means, and the command lines it
+ran. Usage: `python bench/engine_vs_cpython.py [--runs N] [--only NAME]`.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import math
+import os
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench" / "engine"
+sys.path.insert(0, str(ROOT))
+
+
+def lumen_in_process(path: Path, runs: int) -> tuple[float, str]:
+    """Best wall time of running the compiled program (compilation is done once before timing)."""
+    from lumen_kernel.program import load_program
+    from lumen_kernel.runtime.engine import run_program
+    from lumen_kernel.runtime.render import display
+
+    program = load_program(str(path))
+    if program.has_syntax_errors():
+        raise SystemExit(f"{path}: syntax errors")
+    run_program(program, stdout=io.StringIO())          # compile and warm up
+    best = math.inf
+    result = ""
+    for _ in range(runs):
+        out = io.StringIO()
+        started = time.perf_counter()
+        outcome = run_program(program, stdout=out)
+        best = min(best, time.perf_counter() - started)
+        if not outcome.ok:
+            raise SystemExit(f"{path}: {outcome.error.message}")
+        result = display(outcome.result)
+    return best, result
+
+
+def python_in_process(path: Path, runs: int) -> tuple[float, str]:
+    """Best wall time of executing the Python program's compiled code."""
+    code = compile(path.read_text(encoding="utf-8"), str(path), "exec")
+    best = math.inf
+    result = ""
+    for _ in range(runs):
+        out = io.StringIO()
+        started = time.perf_counter()
+        module = types.ModuleType("__bench__")
+        sys.modules["__bench__"] = module
+        with contextlib.redirect_stdout(out):
+            exec(code, module.__dict__)   # noqa: S102 - our own benchmark program
+        del sys.modules["__bench__"]
+        best = min(best, time.perf_counter() - started)
+        result = out.getvalue().strip()
+    return best, result
+
+
+def wall(command: list[str], runs: int, cwd: Path) -> float:
+    """Best wall time of a command."""
+    best = math.inf
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)   # measure like an installed toolchain (bytecode cached)
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (best is kept)")
+    parser.add_argument("--only", action="append", default=[], help="run only this benchmark (repeatable)")
+    args = parser.parse_args()
+
+    lumen_cmd = [str(ROOT / ".venv" / "bin" / "lumen"), "run"]
+    python_cmd = [sys.executable]
+    print(f"lumen command:  {' '.join(lumen_cmd)} NAME.lm   (cwd {BENCH})")
+    print(f"python command: {' '.join(python_cmd)} NAME.py")
+    print(f"runs per measurement: {args.runs} (best kept)\n")
+    header = f"{'program':<12} {'lumen ms':>9} {'python ms':>9} {'ratio':>6}   {'lumen run ms':>12} " \
+             f"{'python ms':>9} {'ratio':>6}"
+    print(header)
+    print("-" * len(header))
+    in_ratios: list[float] = []
+    wall_ratios: list[float] = []
+    for lm in sorted(BENCH.glob("*.lm")):
+        name = lm.stem
+        if args.only and name not in args.only:
+            continue
+        py = lm.with_suffix(".py")
+        lumen_time, lumen_result = lumen_in_process(lm, args.runs)
+        python_time, python_result = python_in_process(py, args.runs)
+        if lumen_result != python_result:
+            print(f"{name}: results differ: lumen {lumen_result!r}, python {python_result!r}")
+            return 1
+        lumen_wall = wall(lumen_cmd + [lm.name], args.runs, BENCH)
+        python_wall = wall(python_cmd + [py.name], args.runs, BENCH)
+        ratio = lumen_time / python_time
+        wall_ratio = lumen_wall / python_wall
+        in_ratios.append(ratio)
+        wall_ratios.append(wall_ratio)
+        print(f"{name:<12} {lumen_time * 1000:>9.1f} {python_time * 1000:>9.1f} {ratio:>6.2f}   "
+              f"{lumen_wall * 1000:>12.1f} {python_wall * 1000:>9.1f} {wall_ratio:>6.2f}")
+    print("-" * len(header))
+    print(f"{'geomean':<12} {'':>9} {'':>9} {geomean(in_ratios):>6.2f}   {'':>12} {'':>9} "
+          f"{geomean(wall_ratios):>6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

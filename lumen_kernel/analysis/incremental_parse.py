@@ -1,0 +1,215 @@
+"""Incremental parsing: re-parse only the top-level declarations whose text changed (TOOLING.md §6.2).
+
+The program text of a file is cut into **chunks** at lines that start a top-level declaration at indentation 0
+(the lines where the parser's top-level recovery and its missing-`end` rule synchronise, LANGUAGE.md §7.4 rules 2
+and 5). Each chunk is lexed and parsed on its own, with the first line of the next chunk appended as a *sentinel*:
+the sentinel makes the chunk end exactly as it ends inside the whole file (an unclosed construct meets the next
+declaration line, not the end of input), and whatever the parser reports for the sentinel line itself is dropped.
+Chunks keep their own line numbers (the text above them is blank), so their spans are the file's.
+
+A chunk boundary is used only when the text before it is *closed*: no bracket is open, no multi-line token (a
+triple-quoted string, a `\\` continuation) runs into the sentinel line. Otherwise the chunk is merged with the next
+one. With these rules the assembled result equals `parse_source` of the whole text (checked by a property test).
+
+Results are cached by chunk position, chunk text and sentinel text, so an edit re-parses the chunks it touches.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..diagnostics.model import Diagnostic, Span
+from ..source.model import Directive, SourceFile
+from ..syntax import ast
+from ..syntax.lexer import lex
+from ..syntax.parse_core import DECL_WORDS
+from ..syntax.parser import ParseResult, parse_tokens
+from ..syntax.tokens import DEDENT, INDENT, NEWLINE, OP
+
+_FIRST_WORD = re.compile(r"[A-Za-z_]\w*|@")
+_LABEL_LOOP = re.compile(r"@[ \t]*[A-Za-z_]\w*[ \t]+(?:for|while|loop)\b")
+_OPENERS = frozenset(("(", "[", "{", "?["))
+_CLOSERS = frozenset((")", "]", "}"))
+
+
+def is_boundary_line(line: str) -> bool:
+    """Whether a program line starts a top-level declaration at indentation 0 (a candidate chunk start)."""
+    if not line or line[0] in " \t#":
+        return False
+    match = _FIRST_WORD.match(line)
+    if match is None:
+        return False
+    word = match.group()
+    if word == "@":
+        return _LABEL_LOOP.match(line) is None
+    return word in DECL_WORDS
+
+
+def boundary_lines(lines: list[str]) -> list[int]:
+    """0-based indexes of the candidate chunk starts after the first line (a `\\` continuation above a line
+    keeps it in the previous chunk)."""
+    starts = []
+    for index in range(1, len(lines)):
+        line = lines[index]
+        if line and is_boundary_line(line) and not lines[index - 1].rstrip().endswith("\\"):
+            starts.append(index)
+    return starts
+
+
+def doc_comment(lines: list[str], line: int) -> Optional[str]:
+    """The `#` comment lines directly above 1-based line `line`, without their `#` (as the parser records a
+    declaration's `doc`)."""
+    index = line - 2
+    collected: list[str] = []
+    while index >= 0:
+        text = lines[index].strip()
+        if not text.startswith("#"):
+            break
+        collected.append(text[1:].strip())
+        index -= 1
+    if not collected:
+        return None
+    return "\n".join(reversed(collected))
+
+
+@dataclass
+class ChunkResult:
+    """What one chunk contributes to the file's parse result (sentinel output removed)."""
+
+    items: list
+    diagnostics: list[Diagnostic]
+    directives: list[Directive]
+
+
+@dataclass
+class ParseStats:
+    """Counters of the last `IncrementalParser.parse` call (for tests and benchmarks)."""
+
+    chunks: int = 0
+    parsed: int = 0
+    reused: int = 0
+
+
+@dataclass
+class IncrementalParser:
+    """Parses successive versions of one file, reusing the chunks whose text did not change."""
+
+    cache: dict[tuple, ChunkResult] = field(default_factory=dict)
+    open_keys: set = field(default_factory=set)      # chunk keys whose text is not closed
+    stats: ParseStats = field(default_factory=ParseStats)
+
+    def parse(self, source: SourceFile) -> ParseResult:
+        """The parse result of `source`, equal to `lumen_kernel.syntax.parse_source(source)`."""
+        lines = source.program.split("\n")
+        starts = [0] + boundary_lines(lines)
+        ends = starts[1:] + [len(lines)]
+        new_cache: dict[tuple, ChunkResult] = {}
+        new_open: set = set()
+        stats = ParseStats()
+        items: list = []
+        diagnostics: list[Diagnostic] = []
+        directives: list[Directive] = []
+        chunk = 0
+        while chunk < len(starts):
+            start = starts[chunk]
+            last = chunk
+            while True:
+                end = ends[last]
+                result = self._chunk(source, lines, start, end, new_cache, new_open, stats)
+                if result is not None:
+                    break
+                last += 1          # not closed: merge with the next chunk
+            stats.chunks += 1
+            first_line = start + 1
+            for diagnostic in result.diagnostics:
+                span = diagnostic.span
+                if diagnostics and span is not None and span.line == first_line and span.column == 1 \
+                        and _reported_at(diagnostics, first_line):
+                    continue       # the previous chunk already reported at this position (via its sentinel)
+                diagnostics.append(diagnostic)
+            items.extend(result.items)
+            directives.extend(result.directives)
+            chunk = last + 1
+        for item in items:
+            if isinstance(item, ast.Decl):
+                item.doc = doc_comment(lines, item.span.line)
+        last_line = max(len(lines), 1)
+        module = ast.Module(path=source.path, items=items,
+                            span=Span(source.path, 1, 1, last_line, len(lines[-1]) + 1 if lines else 1))
+        all_directives = list(source.prose_directives) + directives
+        all_directives.sort(key=lambda d: (d.line, d.column))
+        self.cache = new_cache
+        self.open_keys = new_open
+        self.stats = stats
+        return ParseResult(module=module, diagnostics=diagnostics, directives=all_directives)
+
+    def _chunk(self, source: SourceFile, lines: list[str], start: int, end: int,
+               new_cache: dict[tuple, ChunkResult], new_open: set, stats: ParseStats) -> Optional[ChunkResult]:
+        """The result of the chunk of lines `start`..`end` (0-based, end exclusive), or None when the text
+        before its sentinel is not closed."""
+        sentinel = lines[end] if end < len(lines) else None
+        key = (start, "\n".join(lines[start:end]), sentinel)
+        cached = self.cache.get(key) or new_cache.get(key)
+        if cached is not None:
+            new_cache[key] = cached
+            stats.reused += 1
+            return cached
+        if key in self.open_keys or key in new_open:
+            new_open.add(key)
+            return None
+        padded = [""] * start + lines[start:end]
+        if sentinel is not None:
+            padded.append(sentinel)
+        chunk_source = SourceFile(path=source.path, text="", program="\n".join(padded),
+                                  is_markdown=source.is_markdown)
+        lexed = lex(chunk_source)
+        if sentinel is not None and not _closed_before(lexed.tokens, end + 1):
+            new_open.add(key)
+            return None
+        parsed = parse_tokens(lexed.tokens, source.path, padded, source.is_markdown, lexed.diagnostics)
+        stats.parsed += 1
+        if sentinel is None:
+            result = ChunkResult(parsed.module.items, parsed.diagnostics, parsed.directives)
+        else:
+            limit = end + 1   # 1-based sentinel line
+            result = ChunkResult(
+                [item for item in parsed.module.items if item.span.line < limit],
+                [d for d in parsed.diagnostics if d.span is None or (d.span.line, d.span.column) < (limit, 2)],
+                [d for d in parsed.directives if d.line < limit])
+        new_cache[key] = result
+        return result
+
+
+def _closed_before(tokens: list, sentinel_line: int) -> bool:
+    """Whether the token stream reaches 1-based line `sentinel_line` at a clean top-level state: the line's first
+    token starts a new logical line at column 1, and no bracket opened before it is still open."""
+    depth = 0
+    previous = None
+    for token in tokens:
+        span = token.span
+        kind = token.kind
+        if span.line >= sentinel_line and kind not in (NEWLINE, INDENT, DEDENT):
+            return (span.line == sentinel_line and span.column == 1 and depth == 0
+                    and previous is not None and previous.kind in (NEWLINE, INDENT, DEDENT))
+        if span.end_line >= sentinel_line and kind not in (NEWLINE, INDENT, DEDENT):
+            return False      # a multi-line token runs into the sentinel line
+        if kind == OP:
+            text = token.text
+            if text in _OPENERS:
+                depth += 1
+            elif text in _CLOSERS and depth:
+                depth -= 1
+        previous = token
+    return False
+
+
+def _reported_at(diagnostics: list[Diagnostic], line: int) -> bool:
+    """Whether the already collected diagnostics hold one at `line`, column 1 (they are in source order)."""
+    for diagnostic in reversed(diagnostics):
+        span = diagnostic.span
+        if span is None or span.line < line:
+            return False
+        if span.line == line and span.column == 1:
+            return True
+    return False

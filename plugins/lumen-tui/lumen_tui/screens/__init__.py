@@ -1,0 +1,1 @@
+"""The dashboard's screens: the live run (`dashboard`) and the trace browser (`trace_browser`)."""
