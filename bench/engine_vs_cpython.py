@@ -5,8 +5,10 @@ Each benchmark is a Lumen program `NAME.lm` and a line-for-line equivalent Pytho
 this script measures, several times (best of N):
 
 - **in-process**: the Lumen program run by `run_program` after it was compiled (load, parse and compile excluded),
-  against the Python program's compiled code executed with `exec`;
-- **wall**: the whole `lumen run NAME.lm` command against `python NAME.py`, as a subprocess.
+  against the Python program's compiled code executed with `exec` (CPU time of this process, which is robust to
+  other load on the machine);
+- **whole command**: `lumen run NAME.lm` against `python NAME.py` as subprocesses, both wall time and the child's
+  CPU time (user + system).
 
 It prints one row per program with both ratios (Lumen / CPython) and their geometric means, and the command lines it
 ran. Usage: `python bench/engine_vs_cpython.py [--runs N] [--only NAME]`.
@@ -18,6 +20,7 @@ import contextlib
 import io
 import math
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -43,9 +46,9 @@ def lumen_in_process(path: Path, runs: int) -> tuple[float, str]:
     result = ""
     for _ in range(runs):
         out = io.StringIO()
-        started = time.perf_counter()
+        started = time.process_time()
         outcome = run_program(program, stdout=out)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
         if not outcome.ok:
             raise SystemExit(f"{path}: {outcome.error.message}")
         result = display(outcome.result)
@@ -59,27 +62,30 @@ def python_in_process(path: Path, runs: int) -> tuple[float, str]:
     result = ""
     for _ in range(runs):
         out = io.StringIO()
-        started = time.perf_counter()
+        started = time.process_time()
         module = types.ModuleType("__bench__")
         sys.modules["__bench__"] = module
         with contextlib.redirect_stdout(out):
             exec(code, module.__dict__)   # noqa: S102 - our own benchmark program
         del sys.modules["__bench__"]
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
         result = out.getvalue().strip()
     return best, result
 
 
-def wall(command: list[str], runs: int, cwd: Path) -> float:
-    """Best wall time of a command."""
-    best = math.inf
+def wall(command: list[str], runs: int, cwd: Path) -> tuple[float, float]:
+    """Best wall time and best child CPU time (user + system) of a command."""
+    best_wall = best_cpu = math.inf
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)   # measure like an installed toolchain (bytecode cached)
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        best = min(best, time.perf_counter() - started)
-    return best
+        best_wall = min(best_wall, time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        best_cpu = min(best_cpu, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return best_wall, best_cpu
 
 
 def geomean(values: list[float]) -> float:
@@ -97,12 +103,14 @@ def main() -> int:
     print(f"lumen command:  {' '.join(lumen_cmd)} NAME.lm   (cwd {BENCH})")
     print(f"python command: {' '.join(python_cmd)} NAME.py")
     print(f"runs per measurement: {args.runs} (best kept)\n")
-    header = f"{'program':<12} {'lumen ms':>9} {'python ms':>9} {'ratio':>6}   {'lumen run ms':>12} " \
-             f"{'python ms':>9} {'ratio':>6}"
+    header = (f"{'program':<12} {'lumen ms':>9} {'python ms':>9} {'ratio':>6}   {'lumen run':>9} {'python':>7} "
+              f"{'wall x':>6}   {'lumen run':>9} {'python':>7} {'cpu x':>6}")
+    print(f"{'':<12} {'in-process CPU':^26}   {'whole command, wall ms':^24}   {'whole command, CPU ms':^24}")
     print(header)
     print("-" * len(header))
     in_ratios: list[float] = []
     wall_ratios: list[float] = []
+    cpu_ratios: list[float] = []
     for lm in sorted(BENCH.glob("*.lm")):
         name = lm.stem
         if args.only and name not in args.only:
@@ -113,17 +121,18 @@ def main() -> int:
         if lumen_result != python_result:
             print(f"{name}: results differ: lumen {lumen_result!r}, python {python_result!r}")
             return 1
-        lumen_wall = wall(lumen_cmd + [lm.name], args.runs, BENCH)
-        python_wall = wall(python_cmd + [py.name], args.runs, BENCH)
+        lumen_wall, lumen_cpu = wall(lumen_cmd + [lm.name], args.runs, BENCH)
+        python_wall, python_cpu = wall(python_cmd + [py.name], args.runs, BENCH)
         ratio = lumen_time / python_time
-        wall_ratio = lumen_wall / python_wall
         in_ratios.append(ratio)
-        wall_ratios.append(wall_ratio)
+        wall_ratios.append(lumen_wall / python_wall)
+        cpu_ratios.append(lumen_cpu / python_cpu)
         print(f"{name:<12} {lumen_time * 1000:>9.1f} {python_time * 1000:>9.1f} {ratio:>6.2f}   "
-              f"{lumen_wall * 1000:>12.1f} {python_wall * 1000:>9.1f} {wall_ratio:>6.2f}")
+              f"{lumen_wall * 1000:>9.0f} {python_wall * 1000:>7.0f} {wall_ratios[-1]:>6.2f}   "
+              f"{lumen_cpu * 1000:>9.0f} {python_cpu * 1000:>7.0f} {cpu_ratios[-1]:>6.2f}")
     print("-" * len(header))
-    print(f"{'geomean':<12} {'':>9} {'':>9} {geomean(in_ratios):>6.2f}   {'':>12} {'':>9} "
-          f"{geomean(wall_ratios):>6.2f}")
+    print(f"{'geomean':<12} {'':>9} {'':>9} {geomean(in_ratios):>6.2f}   {'':>9} {'':>7} "
+          f"{geomean(wall_ratios):>6.2f}   {'':>9} {'':>7} {geomean(cpu_ratios):>6.2f}")
     return 0
 
 

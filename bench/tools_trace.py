@@ -8,7 +8,6 @@ many calls in flight, event emission into a TraceWriter, and trace verification.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import tempfile
 import time
@@ -110,7 +109,7 @@ def main() -> None:
         event_rows, _ = bench_events(options.events, Path(directory))
     rows += event_rows
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    print(f"python {sys.version.split()[0]}, asyncio {asyncio.__name__}")
+    print(f"python {sys.version.split()[0]}")
     print()
     print(f"| {'scenario':<46} | {'n':>7} | {'total ms':>9} | {'us each':>8} |")
     print(f"|{'-' * 48}|{'-' * 9}|{'-' * 11}|{'-' * 10}|")

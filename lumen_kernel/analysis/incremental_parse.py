@@ -96,30 +96,29 @@ class IncrementalParser:
     """Parses successive versions of one file, reusing the chunks whose text did not change."""
 
     cache: dict[tuple, ChunkResult] = field(default_factory=dict)
-    open_keys: set = field(default_factory=set)      # chunk keys whose text is not closed
+    open_ends: dict[tuple, int] = field(default_factory=dict)   # where unclosed chunks end (see `_closed_end`)
     stats: ParseStats = field(default_factory=ParseStats)
 
     def parse(self, source: SourceFile) -> ParseResult:
         """The parse result of `source`, equal to `lumen_kernel.syntax.parse_source(source)`."""
         lines = source.program.split("\n")
         starts = [0] + boundary_lines(lines)
-        ends = starts[1:] + [len(lines)]
         new_cache: dict[tuple, ChunkResult] = {}
-        new_open: set = set()
+        new_open: dict[tuple, int] = {}
         stats = ParseStats()
         items: list = []
         diagnostics: list[Diagnostic] = []
         directives: list[Directive] = []
-        chunk = 0
-        while chunk < len(starts):
-            start = starts[chunk]
-            last = chunk
-            while True:
-                end = ends[last]
-                result = self._chunk(source, lines, start, end, new_cache, new_open, stats)
-                if result is not None:
-                    break
-                last += 1          # not closed: merge with the next chunk
+        index = 0
+        while index < len(starts):
+            start = starts[index]
+            end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+            result = self._chunk(source, lines, start, end, new_cache, stats)
+            if result is None:
+                # The text before the sentinel is not closed: extend the chunk to the first boundary where the
+                # text is closed again (or to the end of the file).
+                end = self._closed_end(source, lines, start, starts[index + 1:], new_open)
+                result = self._chunk(source, lines, start, end, new_cache, stats, force=True)
             stats.chunks += 1
             first_line = start + 1
             for diagnostic in result.diagnostics:
@@ -130,7 +129,8 @@ class IncrementalParser:
                 diagnostics.append(diagnostic)
             items.extend(result.items)
             directives.extend(result.directives)
-            chunk = last + 1
+            while index < len(starts) and starts[index] < end:
+                index += 1
         for item in items:
             if isinstance(item, ast.Decl):
                 item.doc = doc_comment(lines, item.span.line)
@@ -140,14 +140,15 @@ class IncrementalParser:
         all_directives = list(source.prose_directives) + directives
         all_directives.sort(key=lambda d: (d.line, d.column))
         self.cache = new_cache
-        self.open_keys = new_open
+        self.open_ends = new_open
         self.stats = stats
         return ParseResult(module=module, diagnostics=diagnostics, directives=all_directives)
 
     def _chunk(self, source: SourceFile, lines: list[str], start: int, end: int,
-               new_cache: dict[tuple, ChunkResult], new_open: set, stats: ParseStats) -> Optional[ChunkResult]:
+               new_cache: dict[tuple, ChunkResult], stats: ParseStats,
+               force: bool = False) -> Optional[ChunkResult]:
         """The result of the chunk of lines `start`..`end` (0-based, end exclusive), or None when the text
-        before its sentinel is not closed."""
+        before its sentinel is not closed (`force`: the caller already knows that it is)."""
         sentinel = lines[end] if end < len(lines) else None
         key = (start, "\n".join(lines[start:end]), sentinel)
         cached = self.cache.get(key) or new_cache.get(key)
@@ -155,17 +156,12 @@ class IncrementalParser:
             new_cache[key] = cached
             stats.reused += 1
             return cached
-        if key in self.open_keys or key in new_open:
-            new_open.add(key)
-            return None
         padded = [""] * start + lines[start:end]
         if sentinel is not None:
             padded.append(sentinel)
-        chunk_source = SourceFile(path=source.path, text="", program="\n".join(padded),
-                                  is_markdown=source.is_markdown)
-        lexed = lex(chunk_source)
-        if sentinel is not None and not _closed_before(lexed.tokens, end + 1):
-            new_open.add(key)
+        lexed = lex(SourceFile(path=source.path, text="", program="\n".join(padded),
+                               is_markdown=source.is_markdown))
+        if sentinel is not None and not force and _first_closed(lexed.tokens, [end + 1]) is None:
             return None
         parsed = parse_tokens(lexed.tokens, source.path, padded, source.is_markdown, lexed.diagnostics)
         stats.parsed += 1
@@ -180,20 +176,56 @@ class IncrementalParser:
         new_cache[key] = result
         return result
 
+    def _closed_end(self, source: SourceFile, lines: list[str], start: int, candidates: list[int],
+                    new_open: dict[tuple, int]) -> int:
+        """The first of the `candidates` boundaries (0-based lines) where the text from `start` is closed, or the
+        number of lines when there is none; one lexing pass from `start` to the end of the file."""
+        key = (start, "\n".join(lines[start:]))
+        found = self.open_ends.get(key)
+        if found is None:
+            padded = [""] * start + lines[start:]
+            lexed = lex(SourceFile(path=source.path, text="", program="\n".join(padded),
+                                   is_markdown=source.is_markdown))
+            line = _first_closed(lexed.tokens, [candidate + 1 for candidate in candidates])
+            found = line - 1 if line is not None else len(lines)
+        new_open[key] = found
+        return found
 
-def _closed_before(tokens: list, sentinel_line: int) -> bool:
-    """Whether the token stream reaches 1-based line `sentinel_line` at a clean top-level state: the line's first
-    token starts a new logical line at column 1, and no bracket opened before it is still open."""
+
+_LAYOUT = (NEWLINE, INDENT, DEDENT)
+
+
+def _first_closed(tokens: list, candidates: list[int]) -> Optional[int]:
+    """The first of the 1-based `candidates` lines (ascending) that the token stream reaches in a clean top-level
+    state: the line's first token starts a new logical line at column 1, no bracket opened before it is still
+    open, and no multi-line token runs into it. None when there is none."""
+    if not candidates:
+        return None
     depth = 0
     previous = None
+    position = 0
+    candidate = candidates[0]
     for token in tokens:
-        span = token.span
         kind = token.kind
-        if span.line >= sentinel_line and kind not in (NEWLINE, INDENT, DEDENT):
-            return (span.line == sentinel_line and span.column == 1 and depth == 0
-                    and previous is not None and previous.kind in (NEWLINE, INDENT, DEDENT))
-        if span.end_line >= sentinel_line and kind not in (NEWLINE, INDENT, DEDENT):
-            return False      # a multi-line token runs into the sentinel line
+        if kind in _LAYOUT:
+            previous = token
+            continue
+        span = token.span
+        while span.line >= candidate:
+            if (span.line == candidate and span.column == 1 and depth == 0 and previous is not None
+                    and previous.kind in _LAYOUT):
+                return candidate
+            position += 1
+            if position == len(candidates):
+                return None
+            candidate = candidates[position]
+        if span.end_line >= candidate:
+            # A multi-line token runs into the candidate line (and maybe into later ones).
+            while position < len(candidates) and candidates[position] <= span.end_line:
+                position += 1
+            if position == len(candidates):
+                return None
+            candidate = candidates[position]
         if kind == OP:
             text = token.text
             if text in _OPENERS:
@@ -201,7 +233,7 @@ def _closed_before(tokens: list, sentinel_line: int) -> bool:
             elif text in _CLOSERS and depth:
                 depth -= 1
         previous = token
-    return False
+    return None
 
 
 def _reported_at(diagnostics: list[Diagnostic], line: int) -> bool:

@@ -64,10 +64,15 @@ def _problem(node: ast.Expr, fields: dict[str, object], module: ModuleInfo) -> O
         return _problem(node.left, fields, module) or _problem(node.right, fields, module)
     if isinstance(node, ast.Call):
         callee = node.callee
-        if not isinstance(callee, ast.Name) or node.type_args:
+        if node.type_args or not isinstance(callee, (ast.Name, ast.Field)):
             return ("unsupported expression in constraint", node)
-        if callee.id not in ALLOWED_FUNCTIONS:
-            return (f"unknown constraint function '{callee.id}'", node)
+        name = callee.id if isinstance(callee, ast.Name) else callee.name
+        if name not in ALLOWED_FUNCTIONS:
+            return (f"unknown constraint function '{name}'", node)
+        if isinstance(callee, ast.Field):  # method-call spelling `email.contains("@")`
+            found = _problem(callee.obj, fields, module)
+            if found is not None:
+                return found
         for arg in node.args:
             if arg.name is not None or arg.role is not None:
                 return ("unsupported expression in constraint", arg)

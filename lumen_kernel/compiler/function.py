@@ -91,6 +91,7 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
         self.is_lambda = kind == "lambda"
         self.process = process                # ProcessSym for agent/process methods
         self._temp = 0
+        self._fresh = 0
         self.placeholder = module.loaded.placeholder_mode
         self.kinds: dict[str, str] = dict(kinds or {})
         self.assigned: set[str] = set()
@@ -109,9 +110,10 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
         return f"_t{self._temp}"
 
     def fresh(self, base: str) -> str:
-        """A fresh Python name based on a Lumen name (comprehension targets)."""
-        self._temp += 1
-        return f"c{self._temp}_{base}"
+        """A fresh Python name based on a Lumen name (comprehension targets); numbered apart from temporaries so
+        that every lowering pass of a function gives the same names."""
+        self._fresh += 1
+        return f"c{self._fresh}_{base}"
 
     def declare_local(self, pyname: str) -> None:
         """Register a Python local that must exist (null) from the start of the call."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..syntax import ast
 from . import pyast as P
+from . import kinds as K
 from .lower_exprs import ENGINE_BUILTINS, kind_of, mark_kind
 
 #: Builtins that call the functions they are given (their calls are "boundary" calls, see `function.py`).
@@ -27,9 +28,13 @@ BUILTIN_RESULT_KINDS = {
     "is_empty": "bool", "contains": "bool", "has": "bool", "has_key": "bool", "starts_with": "bool",
     "ends_with": "bool", "is_ok": "bool", "is_err": "bool", "any": "bool", "all": "bool", "matches": "bool",
     "confirm": "bool", "is_valid_email": "bool",
-    "split": "list", "chars": "list", "keys": "list", "values": "list", "entries": "list", "range": "list",
+    "split": "list:str", "chars": "list:str", "keys": "list:str", "values": "list", "entries": "list",
+    "range": "list:int",
     "enumerate": "list", "zip": "list", "chunk": "list", "window": "list", "append": "list", "sort_by": "list",
 }
+
+#: Builtins returning some of the elements of their List argument (so a `list:<k>` stays one).
+SAME_ELEMENTS = frozenset({"sort", "take", "drop", "unique", "filter", "reverse", "sort_by"})
 
 #: Builtins whose result has the kind of their first argument when that argument is a String.
 STRING_TRANSFORMS = frozenset({"trim", "upper", "lower", "capitalize", "title_case", "snake_case", "camel_case"})
@@ -235,8 +240,14 @@ def builtin_call(lw: "FunctionLowerer", name: str, spec: Any, args: list[ast.Arg
     if name in HIGHER_ORDER_BUILTINS or not lw.compiler.is_core_builtin(name):
         lw.mark_boundary()
     kind = BUILTIN_RESULT_KINDS.get(name)
-    if kind is None and name in STRING_TRANSFORMS and values and kind_of(values[0]) == "str":
+    first = kind_of(call_args[1 if spec.needs_context else 0]) if len(call_args) > int(spec.needs_context) \
+        else None
+    if kind is None and name in STRING_TRANSFORMS and first == "str":
         kind = "str"
+    if name in SAME_ELEMENTS and K.is_list(first):
+        kind = first
+    if name == "append" and len(call_args) == 2:
+        kind = first if K.element(first) is not None and K.element(first) == kind_of(call_args[1]) else "list"
     return mark_kind(P.call(lw.compiler.builtin_function_global(name), *call_args), kind)
 
 

@@ -10,6 +10,7 @@ import ast as py
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..syntax import ast
+from . import kinds as K
 from . import pyast as P
 from .names import Symbol
 
@@ -88,7 +89,10 @@ class ExprLowering:
             value = thunk()
             if len(self.out) > mark and results:
                 spills = []
+                assigned = _stored_names(self.out[mark:])
                 for i, previous in enumerate(results):
+                    if isinstance(previous, py.Name) and previous.id not in assigned:
+                        continue          # a variable the new statements do not assign keeps its value
                     if not P.is_simple(previous):
                         name = self.temp()
                         spills.append(P.stamp(P.assign(name, previous), self.line))
@@ -223,7 +227,12 @@ class ExprLowering:
                                                              ctx=py.Load()))
             else:
                 thunks.append(lambda el=element: self.expr(el))
-        return mark_kind(P.list_(self.ordered(thunks)), "list")
+        values = self.ordered(thunks)
+        if not e.elements:
+            return mark_kind(P.list_(values), "list:*")
+        if not any(isinstance(el, ast.Spread) for el in e.elements):
+            return mark_kind(P.list_(values), K.list_of(K.meet_all(kind_of(v) for v in values)))
+        return mark_kind(P.list_(values), "list")
 
     def x_TupleLit(self: "FunctionLowerer", e: ast.TupleLit) -> py.expr:
         return P.tuple_(self.exprs(list(e.elements)))
@@ -256,7 +265,11 @@ class ExprLowering:
             else:
                 keys.append(next(values))
                 vals.append(next(values))
-        return mark_kind(py.Dict(keys=keys, values=vals), "map")
+        if not e.entries:
+            return mark_kind(py.Dict(keys=keys, values=vals), "map:*")
+        if "spread" in layout:
+            return mark_kind(py.Dict(keys=keys, values=vals), "map")
+        return mark_kind(py.Dict(keys=keys, values=vals), K.map_of(K.meet_all(kind_of(v) for v in vals)))
 
     def map_key(self, value: py.expr) -> py.expr:
         """A Map key: the concatenation form of the value (§5.7)."""
@@ -269,7 +282,7 @@ class ExprLowering:
 
     def x_Range(self: "FunctionLowerer", e: ast.Range) -> py.expr:
         start, stop, step = self.range_parts(e)
-        return mark_kind(P.call("_range_list", start, stop, P.const(bool(e.inclusive)), step), "list")
+        return mark_kind(P.call("_range_list", start, stop, P.const(bool(e.inclusive)), step), "list:int")
 
     def range_parts(self: "FunctionLowerer", e: ast.Range) -> list[py.expr]:
         items: list[Callable[[], py.expr]] = [lambda: self.expr(e.start)]
@@ -298,6 +311,11 @@ class ExprLowering:
             operand = self.materialize(operand)
             return mark_kind(P.ifexp(P.compare(operand, py.NotEq(), P.const(INT_MIN)),
                                      py.UnaryOp(op=py.USub(), operand=operand), P.call("_overflow")), "int")
+        if kind is None:
+            operand = self.materialize(operand)
+            return P.ifexp(P.and_(P.is_(P.call("type", operand), P.load("int")),
+                                  P.compare(operand, py.NotEq(), P.const(INT_MIN))),
+                           py.UnaryOp(op=py.USub(), operand=operand), P.call("_neg", operand))
         return P.call("_neg", operand)
 
     def truthy(self, value: py.expr) -> py.expr:
@@ -325,6 +343,12 @@ class ExprLowering:
             lk, rk = kind_of(left), kind_of(right)
             if (lk in _NUMERIC and rk in _NUMERIC) or (lk == "str" and rk == "str"):
                 return mark_bool(P.compare(left, _PY_ORDER[op](), right))
+            if (lk == "int" and rk is None) or (lk is None and rk == "int"):
+                left, right = self.materialize(left), self.materialize(right)
+                unknown = left if lk is None else right
+                return mark_bool(P.ifexp(P.is_(P.call("type", unknown), P.load("int")),
+                                         P.compare(left, _PY_ORDER[op](), right),
+                                         P.call(_ORDER[op], left, right)))
             return mark_bool(P.call(_ORDER[op], left, right))
         if op == "in":
             return mark_bool(P.call("_in", left, right))
@@ -345,6 +369,10 @@ class ExprLowering:
             return mark_kind(py.BinOp(left=P.call("str", left), op=py.Add(), right=right), "str")
         if op == "++" and lk == "str" and rk == "str":
             return mark_kind(py.BinOp(left=left, op=py.Add(), right=right), "str")
+        if K.base(lk) in _NUMERIC and K.base(rk) in _NUMERIC and (lk.endswith("?") or rk.endswith("?")):
+            return self.nullable_arith(op, left, right, K.base(lk), K.base(rk))
+        if (lk == "int" and rk is None) or (lk is None and rk == "int"):
+            return self.guarded_int_arith(op, left, right, unknown_left=lk is None)
         if lk not in _NUMERIC or rk not in _NUMERIC:
             return None
         if lk == "int" and rk == "int":
@@ -358,6 +386,49 @@ class ExprLowering:
         if helper is not None:
             return mark_kind(P.call(helper, left, right), "float" if op != "**" else None)
         return None
+
+    def nullable_arith(self: "FunctionLowerer", op: str, left: py.expr, right: py.expr, lk: str, rk: str) \
+            -> Optional[py.expr]:
+        """Numbers that may be null (an element read from a List): the native operation, with the dynamic helper
+        (which raises the Lumen type error for null) when Python rejects the operands."""
+        helper = _ARITH[op]
+        result_kind = "float" if "float" in (lk, rk) else "int"
+        if op not in ("+", "-", "*"):
+            if op == "**":
+                result_kind = "float" if result_kind == "float" else None
+            return mark_kind(P.call(helper, left, right), result_kind)
+        left, right = self.materialize(left), self.materialize(right)
+        name = self.temp()
+        py_op = {"+": py.Add, "-": py.Sub, "*": py.Mult}[op]()
+        self.emit(py.Try(body=[P.assign(name, py.BinOp(left=left, op=py_op, right=right))],
+                         handlers=[py.ExceptHandler(type=P.load("TypeError"), name=None,
+                                                    body=[P.assign(name, P.call(helper, left, right))])],
+                         orelse=[], finalbody=[]))
+        if result_kind == "float":
+            return mark_kind(P.load(name), "float")
+        value = P.load(name)
+        check = py.Compare(left=P.const(INT_MIN), ops=[py.LtE(), py.LtE()], comparators=[value, P.const(INT_MAX)])
+        return mark_kind(P.ifexp(check, P.load(name), P.call("_overflow")), "int")
+
+    def guarded_int_arith(self: "FunctionLowerer", op: str, left: py.expr, right: py.expr, *, unknown_left: bool) \
+            -> Optional[py.expr]:
+        """One operand is a known Int, the other unknown: the native Int operation when the other one is an Int at
+        run time, else the dynamic helper. (The result's kind stays unknown.)"""
+        if op not in ("+", "-", "*", "%", "/"):
+            return None
+        if op in ("%", "/") and (unknown_left is False or not (isinstance(right, py.Constant) and right.value > 0)):
+            return None
+        left, right = self.materialize(left), self.materialize(right)
+        unknown = left if unknown_left else right
+        test = P.is_(P.call("type", unknown), P.load("int"))
+        saved_kind = getattr(unknown, "_lumen_kind", None)
+        unknown._lumen_kind = "int"   # type: ignore[attr-defined]
+        native = self.int_arith(op, left, right)
+        if saved_kind is None:
+            del unknown._lumen_kind
+        if native is None:
+            return None
+        return P.ifexp(test, native, P.call(_ARITH[op], left, right))
 
     def int_arith(self: "FunctionLowerer", op: str, left: py.expr, right: py.expr) -> Optional[py.expr]:
         """Two Ints: native operations with the 64-bit range checked (one bound when the other operand is a
@@ -400,7 +471,12 @@ class ExprLowering:
                     return P.is_(a, b)
                 if type(value) is str:
                     return P.compare(a, py.Eq(), b)
-        lk, rk = kind_of(left), kind_of(right)
+                if type(value) in (int, float) and value == value:
+                    if value not in (0, 1) or kind_of(a) in _NUMERIC:
+                        return P.compare(a, py.Eq(), b)     # no Bool equals it in Python either
+                    a = self.materialize(a)
+                    return P.and_(P.is_not(a, P.const(bool(value))), P.compare(a, py.Eq(), b))
+        lk, rk = K.base(kind_of(left)), K.base(kind_of(right))
         if (lk in _NUMERIC and rk in _NUMERIC) or (lk is not None and lk == rk and lk in ("str", "bool")):
             return P.compare(left, py.Eq(), right)
         return P.call("_eq", left, right)
@@ -428,7 +504,7 @@ class ExprLowering:
             stmts, right = self.sub_expr(e.right)
         name = self.temp()
         if not stmts:
-            kind = kind_of(left) if kind_of(left) == kind_of(right) else None
+            kind = K.meet(K.base(kind_of(left)), kind_of(right))
             return mark_kind(P.ifexp(P.is_not(P.walrus(name, left), P.const(None)), P.load(name), right), kind)
         self.emit(P.assign(name, left))
         self.emit(P.if_(P.is_(P.load(name), P.const(None)),
@@ -453,6 +529,9 @@ class ExprLowering:
             return static
         obj = self.expr(e.obj)
         key = P.const(int(e.name)) if e.name.isdigit() else P.const(e.name)
+        if not e.safe and K.is_map(kind_of(obj)) and not e.name.isdigit():
+            element = K.element(kind_of(obj))
+            return mark_kind(P.call(P.attr(obj, "get"), key), element + "?" if element else None)
         if e.safe:
             name = self.temp()
             return P.ifexp(P.is_(P.walrus(name, obj), P.const(None)), P.const(None),
@@ -475,11 +554,32 @@ class ExprLowering:
             obj, index = self.expr(e.obj), P.const(0)
         else:
             obj, index = self.exprs([e.obj, e.index])
+        ok, ik = kind_of(obj), kind_of(index)
+        if not e.safe and K.is_list(ok) and ik == "int":
+            return self.list_index(obj, index, ok)
+        if not e.safe and K.is_map(ok) and ik == "str":
+            element = K.element(ok)
+            return mark_kind(P.call(P.attr(obj, "get"), index), element + "?" if element else None)
         if e.safe:
             name = self.temp()
             return P.ifexp(P.is_(P.walrus(name, obj), P.const(None)), P.const(None),
                            P.call("_index", P.load(name), index))
         return P.call("_index", obj, index)
+
+    def list_index(self: "FunctionLowerer", obj: py.expr, index: py.expr, kind: str) -> py.expr:
+        """`xs[i]` on a List with an Int index (§5.7: null when out of range), without a helper call."""
+        obj, index = self.materialize(obj), self.materialize(index)
+        name = self.temp()
+        if isinstance(index, py.Constant) and index.value >= 0:
+            read: py.expr = P.subscript(obj, index)
+        else:
+            read = P.ifexp(P.compare(index, py.GtE(), P.const(0)), P.subscript(obj, index), P.const(None))
+        self.emit(py.Try(body=[P.assign(name, read)],
+                         handlers=[py.ExceptHandler(type=P.load("IndexError"), name=None,
+                                                    body=[P.assign(name, P.const(None))])],
+                         orelse=[], finalbody=[]))
+        element = K.element(kind)
+        return mark_kind(P.load(name), element + "?" if element else None)
 
     # -- results and nulls ---------------------------------------------------------------------------------------
 
@@ -598,6 +698,18 @@ class ExprLowering:
         from .lower_calls import lower_call
 
         return lower_call(self, e)
+
+
+def _stored_names(statements: list[py.stmt]) -> set[str]:
+    """Names assigned anywhere in `statements` (plain assignments, `:=`, loop targets, ...)."""
+    names: set[str] = set()
+    for statement in statements:
+        for node in py.walk(statement):
+            if isinstance(node, py.Name) and isinstance(node.ctx, py.Store):
+                names.add(node.id)
+            elif isinstance(node, py.Global):
+                names.update(node.names)
+    return names
 
 
 def _inline_expr(body: Optional[list[ast.Stmt]]) -> Optional[ast.Expr]:

@@ -15,6 +15,7 @@ from typing import Any, Callable, NamedTuple, Optional
 from ..runtime.values import ABSENT, ParamInfo, Union, VariantInfo
 from ..syntax import ast
 from . import pyast as P
+from . import kinds as K
 from .function import RETURN, FunctionLowerer
 from .names import (CellSym, ConstSym, EnumSym, ImplSym, ModuleScope, ProcessSym, RecordSym, Symbol, ToolSym,
                     VariantSym, dispatch_type_of)
@@ -31,17 +32,9 @@ class Mode(NamedTuple):
     max_depth: int = 10_000
 
 
-_SCALAR_KINDS = {"int": "int", "float": "float", "string": "str", "bool": "bool", "list": "list", "map": "map"}
-_KIND_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "bool", "list": "list", "map": "dict"}
-
-
 def declared_kind(type_expr: Any) -> Optional[str]:
-    """The static kind a declared type guarantees when it is respected (`Int` -> `int`, `list[T]` -> `list`)."""
-    if isinstance(type_expr, ast.NamedType):
-        name = type_expr.name
-        if name in ("Int", "Float", "String", "Bool") or name == name.lower():
-            return _SCALAR_KINDS.get(name.lower())
-    return None
+    """The static kind a declared type names (see `kinds.declared`)."""
+    return K.declared(type_expr)
 
 
 @dataclass
@@ -480,7 +473,8 @@ class ProgramCompiler:
         default, not rest) get a fast version assuming those kinds; their return kinds start from the declared
         return type and are confirmed by `infer_return_kinds`."""
         for cell in scope.cells:
-            spec = [(i, kind) for i, p in enumerate(cell.params)
+            spec = [(i, "list" if K.is_list(kind) else "map" if K.is_map(kind) else kind)
+                    for i, p in enumerate(cell.params)
                     if not p.rest and p.default is None and (kind := declared_kind(p.type)) is not None]
             if spec:
                 self.specs[cell.pyname] = spec
@@ -505,7 +499,7 @@ class ProgramCompiler:
                         continue
                     lw = self.analyse(lambda kinds, boundary, dry, c=cell, s=scope, sp=spec:
                                       self.cell_lowerer(s, c, None, sp, kinds, boundary, dry), final=False)
-                    if lw.returns != {assumed}:
+                    if K.meet_all(lw.returns) != assumed:
                         self.return_kinds[name] = None
                         changed = True
             if not changed:
@@ -514,17 +508,26 @@ class ProgramCompiler:
     def analyse(self, build: Callable[..., FunctionLowerer], *, final: bool = True) -> FunctionLowerer:
         """Lower a function until the static kinds assumed for its locals are confirmed (see `function.py`); the
         last lowering emits code when `final`."""
-        lw = build({}, False, True)
-        kinds = {}
-        for name, observed in lw.observed.items():
-            known = observed - {None}
-            if len(known) == 1 and name not in lw.unsafe:
-                kinds[name] = next(iter(known))
-        boundary = lw.boundary_seen
-        for _round in range(8):
+        kinds: dict = {}
+        boundary = False
+        for _round in range(3):      # seed: what the bindings give, refined while it changes (a guess)
             lw = build(kinds, boundary, True)
-            confirmed = {name: kind for name, kind in kinds.items()
-                         if lw.observed.get(name) == {kind} and name not in lw.unsafe}
+            seeded = {}
+            for name, observed in lw.observed.items():
+                seed = K.meet_all(observed - {None})
+                if seed is not None and name not in lw.unsafe:
+                    seeded[name] = seed
+            boundary = boundary or lw.boundary_seen
+            if seeded == kinds:
+                break
+            kinds = seeded
+        for _round in range(10):     # confirm: drop every assumption some binding contradicts (sound)
+            lw = build(kinds, boundary, True)
+            confirmed = {}
+            for name, kind in kinds.items():
+                actual = K.meet(kind, K.meet_all(lw.observed.get(name, {None})))
+                if actual is not None and name not in lw.unsafe:
+                    confirmed[name] = actual
             if confirmed == kinds and lw.boundary_seen == boundary:
                 break
             kinds, boundary = confirmed, boundary or lw.boundary_seen
@@ -615,7 +618,7 @@ class ProgramCompiler:
 
         body: list[py.stmt] = []
         if spec is not None:
-            tests = [P.is_(P.call("type", P.load("v_" + params[i].name)), P.load(_KIND_TYPES[kind]))
+            tests = [P.is_(P.call("type", P.load("v_" + params[i].name)), P.load(K.python_type(kind)))
                      for i, kind in spec]
             body.append(P.if_(P.and_(*tests), [P.ret(call(self.fast_name(cell)))]))
         body.append(P.ret(call(cell.pyname)))

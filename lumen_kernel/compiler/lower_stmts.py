@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Optional
 
 from ..syntax import ast
 from . import pyast as P
-from .lower_exprs import kind_of, mark_kind
+from . import kinds as K
+from .lower_exprs import _stored_names, kind_of, mark_kind
 
 if TYPE_CHECKING:
     from .function import Ctx, FunctionLowerer, LoopCtx
@@ -131,8 +132,8 @@ class StmtLowering:
             self.after_statement(ctx)
             return
         root = self.x_Name(node) if root_name in self.scope else P.const(None)
-        # read every intermediate container along the path
-        containers: list[py.expr] = [self.materialize(root) if not isinstance(root, py.Constant) else root]
+        # read every intermediate container along the path (the root is the local itself)
+        containers: list[py.expr] = [root]
         index_iter = iter(indexes)
         keys: list[tuple[str, py.expr]] = []
         for kind, _ix, name in path:
@@ -141,21 +142,41 @@ class StmtLowering:
         for (kind, key) in keys[:-1]:
             reader = "_index" if kind == "index" else "_field"
             containers.append(self.materialize(P.call(reader, containers[-1], key)))
+        mark = len(self.out)
         rhs = self.expr(s.value)
+        if len(self.out) > mark and isinstance(containers[0], py.Name) \
+                and containers[0].id in _stored_names(self.out[mark:]):
+            saved_root = self.temp()      # the value's statements might rebind the root: read it before them
+            self.out.insert(mark, P.stamp(P.assign(saved_root, containers[0]), self.line))
+            containers[0] = P.load(saved_root)
         if s.op is not None:
             kind, key = keys[-1]
             reader = "_index" if kind == "index" else "_field"
             rhs = self.compound(s.op, P.call(reader, containers[-1], key), rhs)
         value = rhs
-        for container, (kind, key) in zip(reversed(containers), reversed(keys)):
+        for position in range(len(keys) - 1, -1, -1):
+            container = containers[position]
+            kind, key = keys[position]
+            root_level = position == 0 and isinstance(container, py.Name)
             if kind == "index":
-                value = P.call("_set_index", container, key, value)
+                value = P.call("_set_index_root" if root_level else "_set_index", container, key, value)
             else:
-                value = P.call("_set_field", container, key, value)
+                value = P.call("_set_field_root" if root_level else "_set_field", container, key, value)
         root_kind = kind_of(root)
         pyname = self.bind_name(root_name)
         self.emit(P.assign(pyname, value))
-        self.note_binding(pyname, root_kind if root_kind in ("list", "map") else None)
+        new_kind = None
+        if len(keys) == 1 and (K.is_list(root_kind) or K.is_map(root_kind)):
+            element = K.element(root_kind)
+            element = kind_of(rhs) if element == "*" else element
+            same = element is not None and kind_of(rhs) == element
+            if K.is_list(root_kind):
+                new_kind = root_kind if same else "list"
+            else:
+                new_kind = K.map_of(element) if same else "map"
+        elif K.is_list(root_kind) or K.is_map(root_kind):
+            new_kind = "list" if K.is_list(root_kind) else "map"
+        self.note_binding(pyname, new_kind)
         self.after_statement(ctx)
 
     def compound(self: "FunctionLowerer", op: str, current: py.expr, rhs: py.expr) -> py.expr:
@@ -403,11 +424,22 @@ class StmtLowering:
             self.deliver(ctx, P.load(result))
 
     def iterable(self: "FunctionLowerer", e: ast.Expr) -> py.expr:
-        """What a `for` iterates: ranges lazily (§5.7), anything else through `_iter`."""
+        """What a `for` iterates: ranges lazily (§5.7; a Python `range` when the bounds are Ints), Lists and
+        Strings directly, anything else through `_iter`."""
         if isinstance(e, ast.Range):
             start, stop, step = self.range_parts(e)
+            if kind_of(start) == "int" and kind_of(stop) == "int" and isinstance(step, py.Constant) \
+                    and type(step.value) is int and step.value != 0:
+                if e.inclusive:
+                    stop = py.BinOp(left=stop, op=py.Add() if step.value > 0 else py.Sub(), right=P.const(1))
+                args = [start, stop] + ([step] if step.value != 1 else [])
+                return P.call("range", *args)
             return P.call("_range", start, stop, P.const(bool(e.inclusive)), step)
-        return P.call("_iter", self.expr(e))
+        value = self.expr(e)
+        kind = kind_of(value)
+        if K.is_list(kind) or kind == "str":
+            return value
+        return P.call("_iter", value)
 
     def lower_for(self: "FunctionLowerer", e: ast.For, ctx: "Ctx") -> None:
         from .function import DISCARD, LoopCtx
@@ -436,10 +468,10 @@ class StmtLowering:
         """The static kind of the elements a `for` yields: Ints for a range, characters for a String."""
         if isinstance(e, ast.Range):
             return "int"
-        argument = iterable.args[0] if isinstance(iterable, py.Call) and iterable.args else None
-        if argument is not None and kind_of(argument) == "str":
+        kind = kind_of(iterable)
+        if kind == "str":
             return "str"
-        return None
+        return K.element(kind)
 
     def for_target(self: "FunctionLowerer", target: ast.Pattern, fail: str, kind: Optional[str] = None) -> py.expr:
         """The Python loop variable for a `for`/comprehension target; a destructuring target is matched (and bound)
@@ -465,6 +497,8 @@ class StmtLowering:
         from .function import LoopCtx
 
         acc = self.temp()
+        saved_kinds = getattr(self, "_comp_kinds", None)
+        self._comp_kinds: list = []
         self.emit(P.assign(acc, py.Dict(keys=[], values=[]) if e.kind in ("map", "pairs") else P.list_([])))
         saved_scope = dict(self.scope)
         comp_locals: dict[str, str] = {}
@@ -514,19 +548,26 @@ class StmtLowering:
             for name, pyname in comp_locals.items():
                 self.declare_local(pyname)
             self.scope = saved_scope
+        element_kinds, self._comp_kinds = self._comp_kinds, saved_kinds
+        self._comp_kinds_result = element_kinds
         if e.kind == "set":
             return P.call("_mkset", P.load(acc))
-        return mark_kind(P.load(acc), "list" if e.kind == "list" else "map")
+        if e.kind == "list":
+            return mark_kind(P.load(acc), K.list_of(K.meet_all(element_kinds)))
+        return mark_kind(P.load(acc), K.map_of(K.meet_all(element_kinds)) if e.kind == "map" else "map")
 
     def comprehension_element(self: "FunctionLowerer", e: ast.Comprehension, acc: str) -> None:
         if e.kind == "map":
             key, value = self.exprs([e.key, e.element])
+            self._comp_kinds.append(kind_of(value))
             target = py.Subscript(value=P.load(acc), slice=self.map_key(key), ctx=py.Store())
             self.emit(py.Assign(targets=[target], value=value))
         elif e.kind == "pairs":
             self.emit(P.expr_stmt(P.call("_put_pair", P.load(acc), self.expr(e.element))))
         else:
-            self.emit(P.expr_stmt(P.call(P.attr(P.load(acc), "append"), self.expr(e.element))))
+            value = self.expr(e.element)
+            self._comp_kinds.append(kind_of(value))
+            self.emit(P.expr_stmt(P.call(P.attr(P.load(acc), "append"), value)))
 
 
 def _all_expr_branches(e: ast.If) -> bool:

@@ -5,6 +5,7 @@ run (output, events, tools, futures, instances, fuel and depth limits) when it b
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable, Optional
 
 from ..runtime import compare, ops, render
@@ -200,6 +201,34 @@ def range_iter(start: Any, stop: Any, inclusive: bool, step: Any) -> Any:
     return ops.make_range(start, stop, inclusive, step)
 
 
+def set_index_root(value: Any, index: Any, item: Any) -> Any:
+    """`x[i] = v` where `x` is a local: when the local holds the only reference to a Map or List, nothing else can
+    observe it, so it is updated in place (values stay immutable for the program); otherwise `ops.set_index`
+    builds the updated copy. The reference count is 3 then: the local, this call's parameter, `getrefcount`'s
+    argument."""
+    t = type(value)
+    if t is dict:
+        if _refcount(value) <= 3:
+            value[index if type(index) is str else render.concat(index)] = item
+            return value
+    elif t is list and type(index) is int and 0 <= index < len(value) and _refcount(value) <= 3:
+        value[index] = item
+        return value
+    return ops.set_index(value, index, item)
+
+
+def set_field_root(value: Any, name: str, item: Any) -> Any:
+    """`x.k = v` where `x` is a local holding the only reference to a Map: updated in place (see
+    `set_index_root`)."""
+    if type(value) is dict and _refcount(value) <= 3:
+        value[name] = item
+        return value
+    return ops.set_field(value, name, item)
+
+
+_refcount = sys.getrefcount
+
+
 # -- methods -------------------------------------------------------------------------------------------------------
 
 class MethodSite:
@@ -353,5 +382,6 @@ STATIC_HELPERS: dict[str, Any] = {
     "_Union": Union, "_Record": Record, "_Closure": Closure, "_MISSING": MISSING, "_ABSENT": ABSENT,
     "_record_type": record_type, "_record_closure": record_closure, "_variant_closure": variant_closure,
     "_MethodSite": MethodSite, "_meth": call_method, "_methk": call_method_named, "_process_type": process_type,
+    "_set_index_root": set_index_root, "_set_field_root": set_field_root,
     "_int_div": ops.int_div, "_int_mod": ops.int_mod, "_float_div": ops.float_div, "_float_mod": ops.float_mod,
 }

@@ -12,7 +12,7 @@ event N"), which is also what `emit` returns for it.
 Threads. The engine calls the bus from the Lumen thread; `fulfill` may also come from another thread (for example
 a tool call's done callback). Listeners are called one event at a time, never concurrently; a call from another
 thread never waits for a listener: if a delivery is in progress, that delivery also hands over the newly
-deliverable events.
+deliverable events. Listeners must not call back into the bus.
 
 Failures. A listener that raises is detached for the rest of the run with one warning on stderr. Under
 `LUMEN_STRICT_PLUGINS=1` the failure is raised instead, as `ListenerFailed`, from the `emit`, `reserve` or `close`
@@ -205,6 +205,8 @@ class EventBus:
                     listener.on_event(event)
                 except Exception as exc:  # noqa: BLE001
                     self._detach(listener, exc)
+        if self._ready:  # fulfilled by another thread while a listener held the delivery (a paused debugger)
+            self._drain(wait=True)
         self._raise_pending_failure()
 
     def _detach(self, listener: Any, exc: Exception) -> None:

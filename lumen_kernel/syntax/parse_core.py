@@ -52,6 +52,17 @@ def pad_eof(toks: list[Token], path: str) -> None:
     toks.extend([toks[-1]] * LOOKAHEAD)
 
 
+def place_markdown_eof(toks: list[Token], path: str, line_count: int) -> None:
+    """In a markdown source, put EOF at the start of the line after the last code token (the closing fence), so
+    that diagnostics at the end of the program point into the code rather than at the end of the prose."""
+    if len(toks) < 2 or toks[-1].kind != EOF:
+        return
+    last_line = max(tok.span.end_line for tok in toks[-3:-1] if tok.kind != EOF)
+    if last_line < line_count:
+        point = Span.point(path, last_line + 1, 1)
+        toks[-1] = Token(EOF, "", point, None, False, 0, False)
+
+
 LOOKAHEAD = 4
 _KIND = attrgetter("kind")
 _TEXT = attrgetter("text")
@@ -72,6 +83,8 @@ class ParserCore:
     def __init__(self, tokens: list[Token], path: str, lines: list[str], is_markdown: bool = False,
                  reported: Optional[set] = None) -> None:
         toks = [tok for tok in tokens if tok.kind != INDENT and tok.kind != DEDENT]
+        if is_markdown:
+            place_markdown_eof(toks, path, len(lines))
         pad_eof(toks, path)
         self.toks = toks
         self.kinds = list(map(_KIND, toks))
@@ -95,18 +108,6 @@ class ParserCore:
 
     # ---------------------------------------------------------------------------------------------- cursor
 
-    @property
-    def tok(self) -> Token:
-        """The current token."""
-        return self.toks[self.pos]
-
-    def peek(self, offset: int = 1) -> Token:
-        """The token `offset` places after the current one (EOF past the end)."""
-        index = self.pos + offset
-        if index >= len(self.toks):
-            return self.toks[-1]
-        return self.toks[index]
-
     def advance(self) -> Token:
         """Consume and return the current token (EOF is never passed)."""
         pos = self.pos
@@ -114,10 +115,6 @@ class ParserCore:
         if tok.kind != EOF:
             self.pos = pos + 1
         return tok
-
-    def at(self, text: str) -> bool:
-        """Whether the current token is the operator, keyword or word `text`."""
-        return self.texts[self.pos] == text
 
     def at_line_end(self) -> bool:
         """Whether the current token is NEWLINE or EOF."""
@@ -166,15 +163,6 @@ class ParserCore:
         if end_line < first.line or (end_line == first.line and end.end_column < first.column):
             return first
         return Span(self.path, first.line, first.column, end_line, end.end_column)
-
-    def next_line_start(self, index: int) -> int:
-        """Index of the first token of the line after the one holding token `index` (or of EOF)."""
-        kinds = self.kinds
-        while kinds[index] != NEWLINE and kinds[index] != EOF:
-            index += 1
-        while kinds[index] == NEWLINE:
-            index += 1
-        return index
 
     def source_text(self, start: Token, end: Token) -> str:
         """The program text from the start of `start` to the end of `end` (empty when `end` precedes `start`)."""
@@ -536,15 +524,6 @@ class ParserCore:
         if "if" in words and "then" not in words:
             return True
         return "fn" in words and "=>" not in words
-
-    def line_has(self, index: int, text: str) -> bool:
-        """Whether `text` occurs from token `index` to the end of its line."""
-        texts, kinds = self.texts, self.kinds
-        while kinds[index] != NEWLINE and kinds[index] != EOF:
-            if texts[index] == text:
-                return True
-            index += 1
-        return False
 
     def line_last(self, index: int) -> int:
         """Index of the last token of the line holding token `index`."""

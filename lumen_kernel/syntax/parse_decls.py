@@ -21,9 +21,13 @@ STATE_SECTIONS = frozenset(("on_enter", "on_event", "on_timeout"))
 class DeclParser(StmtParser):
     """Top-level items and the bodies of declarations."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Directives of the top-level attribute lines (§1.3), in file order.
+        self.directives: list[Directive] = []
+
     def parse_program(self) -> ast.Module:
         """`program = { NEWLINE | toplevel } EOF`."""
-        self.directives: list[Directive] = []
         items: list = []
         kinds = self.kinds
         self.statement_what = "a top-level declaration or a statement"

@@ -7,7 +7,7 @@ from . import ast
 from ..diagnostics.model import Span
 from .parse_core import ParseError
 from .parse_exprs import ExprParser
-from .tokens import EOF, IDENT, KEYWORD, NEWLINE, STRING, Token
+from .tokens import EOF, IDENT, KEYWORD, NEWLINE, Token
 
 ADDON_WORDS = frozenset(("approve", "checkpoint", "escalate", "observe", "with", "with_tool"))
 ASSIGN_OPS = frozenset(("=", "+=", "-=", "*=", "/="))

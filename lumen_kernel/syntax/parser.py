@@ -88,7 +88,6 @@ def _parse_tokens(tokens: list[Token], path: str, lines: list[str], is_markdown:
         tok = parser.toks[min(parser.pos, len(parser.toks) - 1)]
         parser.report("E016", "malformed program: the parser could not recover here", tok.span)
         module = ast.Module(path=path, items=[], span=Span(path, 1, 1, 1, 1))
-        parser.directives = getattr(parser, "directives", [])
     kept_lexical = [d for d in lex_diagnostics if not _inside_skipped(d, parser.skipped)]
     diagnostics = kept_lexical + parser.diagnostics
     diagnostics.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))

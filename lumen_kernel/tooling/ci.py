@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, TextIO
 
 INPUT_BIT = 16
@@ -27,13 +27,14 @@ STAGE_BITS = {"check": 1, "lint": 2, "test": 4, "doc": 8}
 
 @dataclass
 class StageResult:
-    """The outcome of one stage: its name, whether it passed, the detail shown in its status line, and the report
-    of what it found (text for the data stream, possibly empty)."""
+    """The outcome of one stage: its name, whether it passed, the detail shown in its status line, the report of
+    what it found (text for the data stream, possibly empty) and warnings for the status stream."""
 
     name: str
     passed: bool
     detail: str
     report: str = ""
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def bit(self) -> int:
@@ -57,12 +58,15 @@ def run_gate(path: str, out: TextIO, err: TextIO, *, host: Any = None, color: bo
         err.flush()
         return INPUT_BIT
     _report(StageResult("input", True, _count(len(files), "source file")), out, err)
-    stages: list[Callable[[str, list[str], Any, bool], StageResult]] = [
-        check_stage, lint_stage, tests_stage, doc_stage]
+    stages: list[tuple[str, Callable[[str, list[str], Any, bool], StageResult]]] = [
+        ("check", check_stage), ("lint", lint_stage), ("test", tests_stage), ("doc", doc_stage)]
     code = 0
     failed: list[str] = []
-    for stage in stages:
-        result = stage(path, files, host, color)
+    for name, stage in stages:
+        try:
+            result = stage(path, files, host, color)
+        except Exception as error:  # noqa: BLE001 - a crashing stage fails alone; the others still run
+            result = StageResult(name, False, f"internal error: {type(error).__name__}: {error}")
         _report(result, out, err)
         if not result.passed:
             code |= result.bit
@@ -97,16 +101,16 @@ def lint_stage(path: str, files: list[str], host: Any, color: bool) -> StageResu
         report = lint_paths([path], host=host)
     except (ConfigError, LintConfigError) as error:
         return StageResult("lint", False, str(error))
-    lines = [f"warning: {warning}" for warning in report.warnings]
-    lines += [render_finding(file, finding) for file, findings in report.files for finding in findings]
+    lines = [render_finding(file, finding) for file, findings in report.files for finding in findings]
     errors = sum(1 for finding in report.findings if finding.is_error)
-    warnings = sum(1 for finding in report.findings if finding.severity == "warning")
-    detail = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    warned = sum(1 for finding in report.findings if finding.severity == "warning")
+    detail = f"{_count(errors, 'error')}, {_count(warned, 'warning')}"
     unreadable = report.unreadable
     if unreadable:
         detail += f", {_count(len(unreadable), 'unreadable file')}"
     text = "".join(line + "\n" for line in lines)
-    return StageResult("lint", errors == 0 and not unreadable, detail, text)
+    warnings_text = [f"warning: {warning}" for warning in report.warnings]
+    return StageResult("lint", errors == 0 and not unreadable, detail, text, warnings_text)
 
 
 def tests_stage(path: str, files: list[str], host: Any, color: bool) -> StageResult:
@@ -122,7 +126,6 @@ def tests_stage(path: str, files: list[str], host: Any, color: bool) -> StageRes
     passed = sum(1 for result in results if result.passed)
     failed = len(results) - passed
     return StageResult("test", failed == 0, summary_line(passed, failed), buffer.getvalue())
-
 
 
 def doc_stage(path: str, files: list[str], host: Any, color: bool) -> StageResult:
@@ -161,6 +164,8 @@ def _report(result: StageResult, out: TextIO, err: TextIO) -> None:
     if result.report:
         out.write(result.report if result.report.endswith("\n") else result.report + "\n")
         out.flush()
+    for warning in result.warnings:
+        err.write(warning + "\n")
     err.write(result.status_line() + "\n")
     err.flush()
 

@@ -82,7 +82,7 @@ def find_comments(tokens: list[Token], lines: list[str]) -> list[Comment]:
 
 def allowed_rules(comment_text: str) -> list[str] | None:
     """The rule names of a `# lumen: allow(rule, …)` comment, or None when the comment is something else."""
-    match = _ALLOW.match(comment_text)
+    match = _ALLOW.search(comment_text)
     if match is None:
         return None
     return [name.strip() for name in match.group(1).split(",") if name.strip()]

@@ -213,12 +213,14 @@ def test_constraints(check):
           note: String where shout(note)
           code: String where [c for c in code]
           n: Int where n + 1
+          tag: String where tag.starts_with("#") and not tag.shout()
         end
     """)
     assert result.pairs() == [
         ("E050", "invalid constraint on field 'note': unknown constraint function 'shout'"),
         ("E050", "invalid constraint on field 'code': unsupported expression in constraint"),
         ("E040", "type mismatch: expected Bool, got Int"),
+        ("E050", "invalid constraint on field 'tag': unknown constraint function 'shout'"),
     ]
 
 

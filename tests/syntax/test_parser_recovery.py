@@ -221,6 +221,7 @@ class TestE013:
         result = parse_source(load_source("doc.lm.md", text))
         diagnostic = result.diagnostics[0]
         assert diagnostic.code == "E013"
+        assert (diagnostic.span.line, diagnostic.span.column) == (6, 1)  # the closing fence, not the prose
         fixed = apply_fix(text, diagnostic.fixes[0])
         assert fixed == "# Doc\n\n```lumen\ncell f()\n  print(1)\nend\n```\n\nMore prose.\n"
         assert parse_source(load_source("doc.lm.md", fixed)).diagnostics == []

@@ -144,3 +144,26 @@ def test_fixture_projects_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     if name == "raw_project":
         assert all(path.suffix == ".lm" for path in project.rglob("*.lm*"))
         assert "ci: test ok (2 passed, 0 failed)" in result.stderr
+
+
+def test_invalid_manifest_fails_the_stages_that_read_it(tmp_path: Path) -> None:
+    project = compose(tmp_path / "project", "clean_lib", "clean_lib_test", manifest="[runtime\n")
+    result = run_cli(["ci", str(project)])
+    assert result.exit_code == 6
+    assert "ci: lint FAILED (lumen.toml: invalid TOML at line 1, column 9" in result.stderr
+    assert "ci: test FAILED (lumen.toml: invalid TOML at line 1, column 9" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_crashing_stage_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lumen_kernel.tooling import lint
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lint, "lint_paths", crash)
+    project = compose(tmp_path / "project", "clean_lib", "clean_lib_test")
+    result = run_cli(["ci", str(project)])
+    assert result.exit_code == 2
+    assert "ci: lint FAILED (internal error: RuntimeError: boom)" in result.stderr
+    assert "ci: doc ok" in result.stderr

@@ -153,3 +153,30 @@ def test_close_reports_unfulfilled_reservations_after_closing_listeners():
 
 def test_utc_timestamp_format():
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", utc_timestamp())
+
+
+def test_fulfill_never_waits_for_a_paused_listener():
+    """A debugger paused inside a line event must not block the dispatcher thread that completes a tool call."""
+    release, paused = threading.Event(), threading.Event()
+
+    class Paused(Collector):
+        def on_event(self, event: RuntimeEvent) -> None:
+            super().on_event(event)
+            if event.kind == "line":
+                paused.set()
+                release.wait(5)
+
+    listener = Paused(wants_lines=True)
+    bus = EventBus([listener])
+    seq = bus.reserve("tool_call")
+    stepping = threading.Thread(target=bus.emit, args=("line", {"cell": "main", "line": 1}))
+    stepping.start()
+    assert paused.wait(2)
+    fulfiller = threading.Thread(target=bus.fulfill, args=(seq, {"index": 1}))
+    fulfiller.start()
+    fulfiller.join(1)
+    assert not fulfiller.is_alive()
+    assert kinds(listener) == [(1, "line")]
+    release.set()
+    stepping.join(2)
+    assert kinds(listener) == [(1, "line"), (1, "tool_call")]

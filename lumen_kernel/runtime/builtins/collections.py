@@ -12,7 +12,7 @@ from lumen_kernel.runtime.compare import (
 )
 from lumen_kernel.runtime.ops import INT_MIN, iterable_or_none, make_range, overflow, update_record
 from lumen_kernel.runtime.render import concat
-from lumen_kernel.runtime.values import ABSENT, LumenSet, Record
+from lumen_kernel.runtime.values import ABSENT, Closure, LumenSet, Record
 
 
 def append(xs: Any, x: Any) -> list:
@@ -47,6 +47,8 @@ def sort_by(xs: Any, f: Any) -> list:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return []
+    if type(f) is Closure:
+        f = f.fn     # call the function behind the Closure directly (skips Closure.__call__)
     decorated = [(total_order_key(f(e)), e) for e in items]
     decorated.sort(key=_first)
     return [e for _, e in decorated]

@@ -10,7 +10,12 @@ from typing import Any
 from lumen_kernel.runtime.builtins.spec import builtin
 from lumen_kernel.runtime.ops import iterable_or_none, truthy
 from lumen_kernel.runtime.render import concat
-from lumen_kernel.runtime.values import ABSENT
+from lumen_kernel.runtime.values import ABSENT, Closure
+
+
+def _direct(f: Any) -> Any:
+    """The Python function behind a Closure (calling it directly skips `Closure.__call__`); `f` otherwise."""
+    return f.fn if type(f) is Closure else f
 
 
 def map_(xs: Any, f: Any) -> Any:
@@ -18,6 +23,7 @@ def map_(xs: Any, f: Any) -> Any:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return xs
+    f = _direct(f)
     return [f(e) for e in items]
 
 
@@ -26,6 +32,7 @@ def filter_(xs: Any, f: Any) -> Any:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return xs
+    f = _direct(f)
     return [e for e in items if truthy(f(e))]
 
 
@@ -35,6 +42,7 @@ def reduce(xs: Any, f: Any, init: Any = ABSENT) -> Any:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return fallback
+    f = _direct(f)
     iterator = iter(items)
     if init is ABSENT:
         acc = next(iterator, None)
@@ -50,6 +58,7 @@ def flat_map(xs: Any, f: Any) -> Any:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return xs
+    f = _direct(f)
     out: list = []
     for e in items:
         value = f(e)
@@ -65,6 +74,7 @@ def any_(xs: Any, f: Any) -> bool:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return False
+    f = _direct(f)
     for e in items:
         if truthy(f(e)):
             return True
@@ -76,6 +86,7 @@ def all_(xs: Any, f: Any) -> bool:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return True
+    f = _direct(f)
     for e in items:
         if not truthy(f(e)):
             return False
@@ -87,6 +98,7 @@ def find(xs: Any, f: Any) -> Any:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return None
+    f = _direct(f)
     for e in items:
         if truthy(f(e)):
             return e
@@ -98,6 +110,7 @@ def position(xs: Any, f: Any) -> int:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return -1
+    f = _direct(f)
     for i, e in enumerate(items):
         if truthy(f(e)):
             return i
@@ -109,6 +122,7 @@ def group_by(xs: Any, f: Any) -> dict:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return {}
+    f = _direct(f)
     groups: dict = {}
     for e in items:
         key = f(e)

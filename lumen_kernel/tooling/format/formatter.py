@@ -36,22 +36,25 @@ def _syntax_errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.is_error]
 
 
-def format_code(code: str) -> str:
+def format_code(code: str, path: str = CODE_PATH) -> str:
     """Format one code text (no markdown); raises CannotFormat or FormatterBug.
 
-    The result has no trailing line feed; a text holding only blank lines formats to "".
+    `path` only names the file in the diagnostics of CannotFormat (it must not end with `.lm.md`). The result has
+    no trailing line feed; a text holding only blank lines formats to "".
     """
-    source = load_source(CODE_PATH, code)
+    if path.endswith(".lm.md"):
+        path = CODE_PATH
+    source = load_source(path, code)
     lines = source.program.split("\n")
     lexed = lex(source)
-    parsed = parse_tokens(lexed.tokens, CODE_PATH, lines, False, lexed.diagnostics)
+    parsed = parse_tokens(lexed.tokens, path, lines, False, lexed.diagnostics)
     errors = _syntax_errors(parsed.diagnostics)
     if errors:
         raise CannotFormat(len(errors), errors)
     plan = plan_lines(source.program, lexed.tokens, parsed.module)
     for _attempt in range(MAX_ATTEMPTS):
         output = "\n".join(rewrite(plan))
-        relexed = lex(load_source(CODE_PATH, output))
+        relexed = lex(load_source(path, output))
         mismatch = first_token_mismatch(lexed.tokens, relexed.tokens)
         if mismatch is None:
             break
@@ -62,7 +65,7 @@ def format_code(code: str) -> str:
     else:
         raise FormatterBug("the formatted code lexes differently")
     output_lines = output.split("\n")
-    reparsed = parse_tokens(relexed.tokens, CODE_PATH, output_lines, False, relexed.diagnostics)
+    reparsed = parse_tokens(relexed.tokens, path, output_lines, False, relexed.diagnostics)
     if _syntax_errors(reparsed.diagnostics):
         raise FormatterBug("the formatted code does not parse")
     if reparsed.module != parsed.module:
@@ -82,13 +85,13 @@ def format_text(text: str, path: str) -> str:
     """
     normalised = normalise_text(text)
     source = load_source(path, normalised)
+    if not source.is_markdown:
+        code = format_code(normalised, path)
+        return code + "\n" if code else ""
     parsed = parse_source(source)
     errors = _syntax_errors(parsed.diagnostics)
     if errors:
         raise CannotFormat(len(errors), errors)
-    if not source.is_markdown:
-        code = format_code(normalised)
-        return code + "\n" if code else ""
     lines = normalised.split("\n")
     for fence in reversed(source.fences):
         first = fence.first_code_line - 1

@@ -27,6 +27,9 @@ KEYWORD_LIKE = (SOFT_KEYWORDS | TOPLEVEL_CONTEXTUAL | frozenset((
     "handle", "approve", "checkpoint", "escalate", "observe", "with_tool", "confirm",
 ))) - frozenset(("self", "ok", "err", "parallel", "union"))
 
+# Keywords often written like calls (`halt("stop")`, `not(x)`): their `(` keeps the spacing as written.
+CALL_LIKE_KEYWORDS = frozenset(("halt", "emit", "not", "await", "return", "yield"))
+
 SPACE = " "
 NONE = ""
 
@@ -132,7 +135,7 @@ def _choose(before: Token | None, prev: Token, cur: Token, had_space: bool, prev
         if prev.kind == KEYWORD:
             if prev.text == "fn" and c == "(":
                 return NONE
-            if (prev.text == "impl" and c == "[") or c == "(":
+            if (prev.text == "impl" and c == "[") or (prev.text in CALL_LIKE_KEYWORDS and c == "("):
                 return _kept(had_space)
             return SPACE
         if is_operand_end(prev):

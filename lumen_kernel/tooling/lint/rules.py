@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import cached_property
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -18,12 +19,51 @@ from .scopes import PARAMETER, VARIABLE, Scope, function_scopes, module_variants
 LONG_CELL_STATEMENTS = 50
 
 
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    names = _CHILD_FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclass_fields(cls) if f.compare)
+        _CHILD_FIELDS[cls] = names
+    return names
+
+
+def all_nodes(root: ast.Node) -> list[ast.Node]:
+    """`root` and every node under it, depth first in source order (`ast.walk`, with field lists cached)."""
+    result: list[ast.Node] = []
+    stack: list[ast.Node] = [root]
+    while stack:
+        node = stack.pop()
+        result.append(node)
+        children: list[ast.Node] = []
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if isinstance(value, ast.Node):
+                children.append(value)
+            elif isinstance(value, list):
+                children.extend(item for item in value if isinstance(item, ast.Node))
+        stack.extend(reversed(children))
+    return result
+
+
 @dataclass
 class LintContext:
     """A parsed module and the facts several rules need (computed once, on first use)."""
 
     module: ast.Module
     builtins: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property
+    def nodes(self) -> list[ast.Node]:
+        """Every node of the module, in source order."""
+        return all_nodes(self.module)
+
+    @cached_property
+    def blocks(self) -> list[tuple[ast.Node, str, list[ast.Stmt]]]:
+        """Every statement list of the module (`statement_blocks`)."""
+        return list(statement_blocks(self.module, self.nodes))
 
     @cached_property
     def scopes(self) -> list[Scope]:
@@ -52,10 +92,11 @@ def _finding(rule: str, severity: str, message: str, span: Optional[Span]) -> Di
 
 # ------------------------------------------------------------------------------------------------ statement blocks
 
-def statement_blocks(module: ast.Module) -> Iterator[tuple[ast.Node, str, list[ast.Stmt]]]:
+def statement_blocks(module: ast.Module, nodes: Optional[list[ast.Node]] = None
+                     ) -> Iterator[tuple[ast.Node, str, list[ast.Stmt]]]:
     """Every statement list of the module as (owner node, description, statements); the script comes first."""
     yield module, "script", module.statements
-    for node in ast.walk(module):
+    for node in nodes if nodes is not None else all_nodes(module):
         if isinstance(node, ast.CellDecl):
             if node.has_body and not node.expr_body:
                 yield node, f"body of cell '{node.name}'", node.body
@@ -89,7 +130,7 @@ _JUMP_WORDS = {ast.Return: "return", ast.Halt: "halt", ast.Break: "break", ast.C
 
 def unreachable_code(ctx: LintContext) -> Iterator[Diagnostic]:
     """A statement after `return`, `halt`, `break` or `continue` in the same block."""
-    for _owner, _what, body in statement_blocks(ctx.module):
+    for _owner, _what, body in ctx.blocks:
         for stmt, following in zip(body, body[1:]):
             word = _JUMP_WORDS.get(type(stmt))
             if word is not None:
@@ -101,7 +142,7 @@ def unreachable_code(ctx: LintContext) -> Iterator[Diagnostic]:
 
 def infinite_loop(ctx: LintContext) -> Iterator[Diagnostic]:
     """A `loop` or `while true` whose body can reach no `break` (of that loop), `return`, `halt` or `?`."""
-    for node in ast.walk(ctx.module):
+    for node in ctx.nodes:
         if isinstance(node, ast.Loop):
             construct = "`loop`"
         elif isinstance(node, ast.While) and isinstance(node.condition, ast.BoolLit) and node.condition.value:
@@ -151,7 +192,7 @@ def unused_variable(ctx: LintContext) -> Iterator[Diagnostic]:
 
 def unused_import(ctx: LintContext) -> Iterator[Diagnostic]:
     """A name brought in by `import m: X` (or `X as Y`) that the module never uses."""
-    used = used_names(ctx.module)
+    used = used_names(ctx.module, ctx.nodes)
     for item in ctx.module.items:
         if not isinstance(item, ast.ImportDecl) or item.star:
             continue
@@ -208,7 +249,7 @@ def to_pascal_case(name: str) -> str:
 def naming_convention(ctx: LintContext) -> Iterator[Diagnostic]:
     """Cells, parameters and variables in snake_case; records, enums, aliases, traits, agents, processes in
     PascalCase."""
-    for node in ast.walk(ctx.module):
+    for node in ctx.nodes:
         if isinstance(node, ast.CellDecl) and "." not in node.name and not is_snake_case(node.name):
             span = node.name_span if node.name_span.line > 0 else node.span
             yield _finding("naming-convention", "warning",
@@ -231,7 +272,7 @@ def naming_convention(ctx: LintContext) -> Iterator[Diagnostic]:
 
 def empty_block(ctx: LintContext) -> Iterator[Diagnostic]:
     """A block with no statement: cell and lambda bodies, `if`/`else` blocks, loop bodies, arm bodies."""
-    for owner, what, body in statement_blocks(ctx.module):
+    for owner, what, body in ctx.blocks:
         if body or owner is ctx.module:
             continue
         yield _finding("empty-block", "warning", f"empty {what}", owner.span)
@@ -239,10 +280,10 @@ def empty_block(ctx: LintContext) -> Iterator[Diagnostic]:
 
 def long_cell(ctx: LintContext) -> Iterator[Diagnostic]:
     """A cell with more than 50 statements (nested blocks and lambdas included)."""
-    for node in ast.walk(ctx.module):
+    for node in ctx.nodes:
         if not isinstance(node, ast.CellDecl) or node.expr_body:
             continue
-        count = sum(1 for stmt in node.body for inner in ast.walk(stmt) if isinstance(inner, ast.Stmt))
+        count = sum(1 for stmt in node.body for inner in all_nodes(stmt) if isinstance(inner, ast.Stmt))
         if count > LONG_CELL_STATEMENTS:
             span = node.name_span if node.name_span.line > 0 else node.span
             yield _finding("long-cell", "warning",

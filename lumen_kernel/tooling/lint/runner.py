@@ -91,17 +91,18 @@ def _parse(source: SourceFile) -> _Parsed:
 
 
 def lint_source(source: SourceFile, settings: Optional[LintSettings] = None, host: Any = None, *,
-                module: Optional[ast.Module] = None, tokens: Optional[list[Token]] = None,
+                config: Any = None, module: Optional[ast.Module] = None, tokens: Optional[list[Token]] = None,
                 syntax_diagnostics: Optional[list[Diagnostic]] = None) -> list[Diagnostic]:
     """Lint one source file and return its findings in source order (`code` is the rule id).
 
-    `settings` default to no configuration; `host` supplies plugin rules and plugin builtins. A caller that has
-    already lexed and parsed the source (the language server) may pass `tokens`, `module` and
-    `syntax_diagnostics` to avoid doing it again. A file with syntax errors gets one `syntax` finding per error and
-    no other rule runs.
+    `settings` default to those of `config` (a `ProjectConfig`, its `[lint]` table) or to no configuration; `host`
+    supplies plugin rules and plugin builtins. A caller that has already lexed and parsed the source (the language
+    server) may pass `tokens`, `module` (the `ast.Module`) and `syntax_diagnostics` together to avoid doing it
+    again. A file with syntax errors gets one `syntax` finding per error and no other rule runs.
     """
-    settings = settings or LintSettings()
-    if module is None or tokens is None or syntax_diagnostics is None:
+    if settings is None:
+        settings = LintSettings.from_config(config) if config is not None else LintSettings()
+    if not isinstance(module, ast.Module) or tokens is None or syntax_diagnostics is None:
         parsed = _parse(source)
         tokens, module, syntax_diagnostics, directives = (parsed.tokens, parsed.module, parsed.diagnostics,
                                                           parsed.directives)

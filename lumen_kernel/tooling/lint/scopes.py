@@ -173,28 +173,26 @@ def is_tag_test(name: str, variants: set[str]) -> bool:
     return name in variants or name in ("ok", "err") or name[:1].isupper()
 
 
-def used_names(module: ast.Module) -> set[str]:
+def used_names(module: ast.Module, nodes: Optional[list] = None) -> set[str]:
     """Every name the module refers to outside its import declarations: variables and callees, type names,
-    pattern constructors, traits, bounds and pipeline stages (first segments of dotted names)."""
+    pattern constructors, traits, bounds and pipeline stages (first segments of dotted names). Import
+    declarations hold `ImportName`s, which are not uses. `nodes` are the module's nodes when already listed."""
     names: set[str] = set()
-    for item in module.items:
-        if isinstance(item, ast.ImportDecl):
-            continue
-        for node in ast.walk(item):
-            if isinstance(node, ast.Name):
-                names.add(node.id)
-            elif isinstance(node, ast.NamedType):
-                names.add(node.name.split(".")[0])
-            elif isinstance(node, (ast.VariantPattern, ast.RecordPattern)) and node.name:
-                names.add(node.name[0])
-            elif isinstance(node, (ast.BindPattern, ast.TypePattern)):
-                names.add(node.name)
-            elif isinstance(node, ast.ImplDecl):
-                names.add(node.trait)
-            elif isinstance(node, ast.TraitDecl):
-                names.update(node.parents)
-            elif isinstance(node, ast.GenericParam):
-                names.update(node.bounds)
-            elif isinstance(node, ast.ProcessDecl):
-                names.update(stage[0] for stage in node.stages if stage)
+    for node in nodes if nodes is not None else ast.walk(module):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.NamedType):
+            names.add(node.name.split(".")[0])
+        elif isinstance(node, (ast.VariantPattern, ast.RecordPattern)) and node.name:
+            names.add(node.name[0])
+        elif isinstance(node, (ast.BindPattern, ast.TypePattern)):
+            names.add(node.name)
+        elif isinstance(node, ast.ImplDecl):
+            names.add(node.trait)
+        elif isinstance(node, ast.TraitDecl):
+            names.update(node.parents)
+        elif isinstance(node, ast.GenericParam):
+            names.update(node.bounds)
+        elif isinstance(node, ast.ProcessDecl):
+            names.update(stage[0] for stage in node.stages if stage)
     return names

@@ -2,7 +2,8 @@
 
 An entry needs more lines while a block or a bracket is still open, or a triple-quoted string is unterminated: the
 parser's only complaints are then about reaching the end of the input (`E011`, `E012 unclosed …`, `E013 expected
-'end' …`, `E002` on a `\"\"\"` string). Any other error makes the entry complete (and wrong), so it is reported at once.
+'end' …`, `E002` on a triple-quoted string). Any other error makes the entry complete (and wrong), so it is
+reported at once.
 """
 from __future__ import annotations
 

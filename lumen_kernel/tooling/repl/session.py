@@ -4,7 +4,10 @@ Every entry is parsed on its own, then compiled together with the session's decl
 (`step.generate`) and checked. Declarations of the entry replace earlier ones of the same name; its statements run
 in the step cell, whose result carries the value of the last expression (printed as `<display> : <Type>`, the type
 being the checker's static type) and every binding (kept for the next entry). Errors are printed and leave the
-session as it was.
+session as it was (declarations of an entry that compiled are kept even when its statements fail at run time).
+
+Because every entry is a new run of the recompiled program, constants are evaluated again at each entry, and the
+imports of a `:load`ed file resolve from the working directory (as if typed at the prompt).
 """
 from __future__ import annotations
 

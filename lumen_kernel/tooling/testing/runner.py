@@ -167,8 +167,9 @@ class TestRunner:
         captured = io.StringIO()
         started = time.perf_counter()
         outcome = run_program(program, cell=name, fuel=fuel_budget(config, self.fuel),
-                              max_call_depth=max_call_depth, listeners=listeners, stdout=captured, mode="test", run_id=run_id, traced=False,
-                              config=config, tool_concurrency=tool_concurrency, host=self.host)
+                              max_call_depth=max_call_depth, listeners=listeners, stdout=captured, mode="test",
+                              run_id=run_id, traced=False, config=config, tool_concurrency=tool_concurrency,
+                              host=self.host)
         duration = time.perf_counter() - started
         if outcome.status == "interrupted":
             raise TestInterrupted(f"{display_path}::{name}")

@@ -14,16 +14,17 @@ class NoSources(Exception):
 
 
 def collect_sources(paths: Iterable[str]) -> list[str]:
-    """Every source file under `paths` (directories walked, files kept as given), each file once, in order.
+    """Every source file under `paths` (directories walked, `.lm`/`.lm.md` files kept as given), each file once,
+    in order.
 
     Raises `NoSources` for the first path that does not exist or holds no source.
     """
-    from ...cli.commands.check import discover_sources
+    from ...cli.commands.check import SOURCE_SUFFIXES, discover_sources
 
     found: list[str] = []
     seen: set[str] = set()
     for path in paths:
-        if not os.path.exists(path):
+        if not os.path.exists(path) or (not os.path.isdir(path) and not path.endswith(SOURCE_SUFFIXES)):
             raise NoSources(path)
         files = discover_sources([path])
         if not files:

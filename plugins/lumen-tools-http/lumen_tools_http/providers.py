@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lumen_kernel.tools.lazy_import import import_off_loop
 from lumen_kernel.tools.schema import parameters_schema
 from lumen_kernel.tools.spec import CallContext, ExecutionFailed, InvalidArguments, ToolSpec
 
@@ -76,7 +77,7 @@ def response_json(status: int, headers: Any, body: str) -> dict:
 
 async def send(method: str, args: dict, context: CallContext) -> dict:
     """Perform one request (redirects followed, at most 10)."""
-    import httpx
+    httpx = await import_off_loop("httpx")
 
     if "body" in args and "json" in args:
         raise InvalidArguments(context.tool_id, "$", "give either 'body' or 'json', not both")

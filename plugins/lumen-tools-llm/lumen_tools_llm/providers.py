@@ -11,6 +11,7 @@ import os
 import time
 from typing import Any, Mapping
 
+from lumen_kernel.tools.lazy_import import import_off_loop
 from lumen_kernel.tools.spec import (AuthFailed, CallContext, ExecutionFailed, InvalidArguments, ModelNotFound,
                                      ProviderUnavailable, RateLimited, ToolError, ToolSpec)
 
@@ -101,10 +102,11 @@ class OpenAICompatibleProvider:
     def tools(self) -> list[ToolSpec]:
         """llm.chat and llm.complete."""
         return [
+            # A positional argument of llm.chat is the prompt (`Chat("hi")`); everything else is named.
             ToolSpec("llm.chat", "Chat with a model; returns the assistant's text.", CHAT_SCHEMA, STRING, ("llm",),
                      ("prompt",), self.chat),
             ToolSpec("llm.complete", "One-turn completion; returns the text.", COMPLETE_SCHEMA, STRING, ("llm",),
-                     ("prompt", "system"), self.complete),
+                     tuple(COMPLETE_SCHEMA["properties"]), self.complete),
         ]
 
     async def chat(self, args: dict, context: CallContext) -> str:
@@ -142,7 +144,7 @@ class OpenAICompatibleProvider:
         """Post to `<base_url>/chat/completions`, retrying 429, 5xx and connection failures within the deadline."""
         import asyncio
 
-        import httpx
+        httpx = await import_off_loop("httpx")
 
         body = self.request_body(messages, args)
         headers, key = self.request_headers()

@@ -2,14 +2,13 @@
 
 `ProgramSession.open(path, settings)` loads the program with the plugin host's import resolution, collects the
 checker's diagnostics (the loader's syntax and import diagnostics when the checker is not installed) and the linter's
-findings (when `lumen_kernel.tooling.lint` is installed). `compiles` is false when any of them is an error: the
-dashboard then focuses Diagnostics and disables its run keys. `new_run(...)` prepares a `LiveRun`.
+findings (when `lumen_kernel.tooling.lint` is installed). `compiles` is false when a checker diagnostic is an error
+(lint findings never stop a run): the dashboard then focuses Diagnostics and disables its run keys. `new_run(...)`
+prepares a `LiveRun`.
 """
 from __future__ import annotations
 
-import importlib
 import importlib.util
-import inspect
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
@@ -20,14 +19,15 @@ class ProgramSession:
     """The loaded program, its diagnostics and its run settings."""
 
     def __init__(self, program: Any, settings: RunSettings, *, host: Any = None, config: Any = None,
-                 diagnostics: Iterable[Any] = ()) -> None:
+                 diagnostics: Iterable[Any] = (), findings: Iterable[Any] = ()) -> None:
         self.program = program
         self.settings = settings
         self.host = host
         self.config = config
         root = program.root.path
-        self.diagnostics = sorted(diagnostics, key=lambda d: _diagnostic_order(d, root))
-        self.compiles = not any(getattr(d, "is_error", False) for d in self.diagnostics)
+        diagnostics = list(diagnostics)
+        self.compiles = not any(getattr(d, "is_error", False) for d in diagnostics)
+        self.diagnostics = sorted([*diagnostics, *findings], key=lambda d: _diagnostic_order(d, root))
 
     @classmethod
     def open(cls, path: str | Path, settings: RunSettings, *, host: Any = None,
@@ -46,8 +46,8 @@ class ProgramSession:
 
             parent = Path(program.root.path).parent
             config = ProjectConfig.discover(parent if str(parent) else Path.cwd())
-        diagnostics = check_diagnostics(program, host) + lint_diagnostics(program, host, config)
-        return cls(program, settings, host=host, config=config, diagnostics=diagnostics)
+        return cls(program, settings, host=host, config=config, diagnostics=check_diagnostics(program, host),
+                   findings=lint_diagnostics(program, host, config))
 
     @property
     def root_file(self) -> str:
@@ -96,28 +96,23 @@ def check_diagnostics(program: Any, host: Any) -> list:
     return found
 
 
-#: Values `lint_diagnostics` can pass to the linter's entry point, by parameter name.
-_LINT_ARGUMENTS = ("source", "text", "path", "module", "program", "config", "host")
-
-
 def lint_diagnostics(program: Any, host: Any, config: Any) -> list:
-    """The linter's findings for the program's root file, when `lumen_kernel.tooling.lint` is installed.
+    """The linter's findings for the program's entry file, when `lumen_kernel.tooling.lint` is installed.
 
-    Calls its `lint_source` with the arguments it declares among `source` (the SourceFile), `text`, `path`,
-    `module` (the loaded module), `program`, `config` and `host`. A linter that fails gives no findings.
+    A file with syntax errors is not linted (the checker reports them); a linter that fails gives no findings, and
+    a malformed `[lint]` table falls back to the default lint settings.
     """
-    if importlib.util.find_spec("lumen_kernel.tooling") is None or \
+    if program.root.has_syntax_errors or importlib.util.find_spec("lumen_kernel.tooling") is None or \
             importlib.util.find_spec("lumen_kernel.tooling.lint") is None:
         return []
+    from lumen_kernel.tooling.lint import LintConfigError, LintSettings, lint_source
+
     try:
-        lint = importlib.import_module("lumen_kernel.tooling.lint")
-        lint_source = getattr(lint, "lint_source")
-        root = program.root
-        available = {"source": root.source, "text": root.source.text, "path": root.path, "module": root,
-                     "program": program, "config": config, "host": host}
-        parameters = inspect.signature(lint_source).parameters
-        kwargs = {name: available[name] for name in parameters if name in _LINT_ARGUMENTS}
-        return list(lint_source(**kwargs))
+        try:
+            settings = LintSettings.from_config(config) if config is not None else LintSettings()
+        except LintConfigError:
+            settings = LintSettings()
+        return list(lint_source(program.root.source, settings, host))
     except Exception:  # noqa: BLE001 - lint findings are optional in the dashboard
         return []
 

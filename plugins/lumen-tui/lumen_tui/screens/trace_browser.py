@@ -63,8 +63,9 @@ class TraceBrowserScreen(Screen):
                 yield Log(id="output", max_lines=OUTPUT_LIMIT)
             with TabPane("Tools", id="tab-tools"):
                 yield ToolsTable(id="tools")
-        yield Input(placeholder="search: event kind or tool id, Enter finds the next, Escape closes", id="search",
-                    cursor_blink=self._cursor_blink)
+        search = Input(placeholder="search: event kind or tool id, Enter finds the next, Escape closes", id="search")
+        search.cursor_blink = self._cursor_blink
+        yield search
         yield StatusBar(id="status")
         yield Footer()
 

@@ -17,6 +17,12 @@ class DiagnosticsList(OptionList):
         super().__init__(*[diagnostic_row(d) for d in diagnostics], id=id)
         self.diagnostics = diagnostics
 
+    def on_mount(self) -> None:
+        """Highlight the first error (else the first row)."""
+        errors = [i for i, d in enumerate(self.diagnostics) if getattr(d, "is_error", False)]
+        if self.diagnostics:
+            self.highlighted = errors[0] if errors else 0
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Jump to the chosen diagnostic's position."""
         event.stop()
