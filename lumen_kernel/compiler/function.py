@@ -95,6 +95,7 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
         self.placeholder = module.loaded.placeholder_mode
         self.kinds: dict[str, str] = dict(kinds or {})
         self.assigned: set[str] = set()
+        self.facts: set[str] = set()          # Int locals known to be positive here (bounds of an enclosing range)
         self.observed: dict[str, set] = {}
         self.unsafe: set[str] = set()
         self.returns: set = set()

@@ -2,7 +2,8 @@
 
 A kind is a string: `int`, `float`, `str`, `bool`, `map`, `list`, `list:<k>` / `map:<k>` (a List whose elements, a
 Map whose values, all have the scalar kind k; `*` for an empty literal, whose elements can be anything), or `<k>?`
-(kind k or null — what indexing yields). None means nothing is known. Kinds are
+(kind k or null — what indexing yields). `int+` refines `int` for values known to be non-negative (it only appears
+as the kind of a local; expression nodes carry it as a separate mark). None means nothing is known. Kinds are
 sound: the lowering relies on them to emit native Python operations, so a kind is given only when every execution
 agrees (see `function.py` for locals).
 """
@@ -22,6 +23,12 @@ def meet(a: Optional[str], b: Optional[str]) -> Optional[str]:
         return a
     if a is None or b is None:
         return None
+    if a == "int+" or b == "int+":         # a non-negative Int is an Int
+        other = b if a == "int+" else a
+        if other == "int":
+            return "int"
+        if other in ("*", "int?"):
+            return "int" if other == "*" else "int?"
     if a == "*":            # no value at all (the elements of an empty literal): anything else is more general
         return b
     if b == "*":
@@ -63,6 +70,7 @@ def element(kind: Optional[str]) -> Optional[str]:
 
 def map_of(kind: Optional[str]) -> str:
     """`map:<k>` for a scalar value kind, else `map`."""
+    kind = "int" if kind == "int+" else kind
     return f"map:{kind}" if kind in SCALARS else "map"
 
 
@@ -72,6 +80,7 @@ def is_map(kind: Optional[str]) -> bool:
 
 def list_of(kind: Optional[str]) -> str:
     """`list:<k>` for a scalar element kind, else `list`."""
+    kind = "int" if kind == "int+" else kind
     return f"list:{kind}" if kind in SCALARS else "list"
 
 

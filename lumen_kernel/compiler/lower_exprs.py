@@ -63,9 +63,28 @@ def kind_of(node: py.expr) -> Optional[str]:
 
 
 def mark_kind(node: py.expr, kind: Optional[str]) -> py.expr:
+    """Record the static kind of a lowered expression (`int+` marks a non-negative Int)."""
+    if kind == "int+":
+        node._lumen_nonneg = True   # type: ignore[attr-defined]
+        kind = "int"
     if kind is not None:
         node._lumen_kind = kind   # type: ignore[attr-defined]
     return node
+
+
+def nonneg(node: py.expr) -> bool:
+    """Whether an Int expression is known to be non-negative."""
+    if isinstance(node, py.Constant):
+        return type(node.value) is int and node.value >= 0
+    return getattr(node, "_lumen_nonneg", False)
+
+
+def refined_kind(node: py.expr) -> Optional[str]:
+    """`kind_of`, with `int+` for a non-negative Int (used for the kinds of locals)."""
+    kind = kind_of(node)
+    if kind == "int" and nonneg(node):
+        return "int+"
+    return kind
 
 
 class ExprLowering:
@@ -196,6 +215,8 @@ class ExprLowering:
         if pyname not in self.assigned:
             self.unsafe.add(pyname)
             return node
+        if pyname in self.facts and self.kinds.get(pyname) in ("int", "int+"):
+            return mark_kind(node, "int+")
         return mark_kind(node, self.kinds.get(pyname))
 
     def symbol_value(self: "FunctionLowerer", symbol: Symbol, name: str) -> py.expr:
@@ -434,10 +455,14 @@ class ExprLowering:
         """Two Ints: native operations with the 64-bit range checked (one bound when the other operand is a
         non-negative constant)."""
         const = right.value if isinstance(right, py.Constant) else None
+        both_nonneg = nonneg(left) and nonneg(right)
         if op in ("+", "-", "*"):
             py_op = {"+": py.Add, "-": py.Sub, "*": py.Mult}[op]()
             name = self.temp()
             result = P.walrus(name, py.BinOp(left=left, op=py_op, right=right))
+            if both_nonneg and op in ("+", "*"):
+                check = P.compare(result, py.LtE(), P.const(INT_MAX))
+                return mark_kind(P.ifexp(check, P.load(name), P.call("_overflow")), "int+")
             if const is not None and const >= 0 and op == "+":
                 check = P.compare(result, py.LtE(), P.const(INT_MAX))
             elif const is not None and const >= 0 and op == "-":
@@ -446,6 +471,9 @@ class ExprLowering:
                 check = py.Compare(left=P.const(INT_MIN), ops=[py.LtE(), py.LtE()],
                                    comparators=[result, P.const(INT_MAX)])
             return mark_kind(P.ifexp(check, P.load(name), P.call("_overflow")), "int")
+        if op in ("/", "%") and const is not None and const > 0 and nonneg(left):
+            py_op = py.FloorDiv() if op == "/" else py.Mod()
+            return mark_kind(py.BinOp(left=left, op=py_op, right=right), "int+")
         if op in ("/", "%") and const is not None and const > 0:
             left = self.materialize(left)
             py_op = py.FloorDiv() if op == "/" else py.Mod()
@@ -570,7 +598,7 @@ class ExprLowering:
         """`xs[i]` on a List with an Int index (§5.7: null when out of range), without a helper call."""
         obj, index = self.materialize(obj), self.materialize(index)
         name = self.temp()
-        if isinstance(index, py.Constant) and index.value >= 0:
+        if nonneg(index):
             read: py.expr = P.subscript(obj, index)
         else:
             read = P.ifexp(P.compare(index, py.GtE(), P.const(0)), P.subscript(obj, index), P.const(None))
@@ -728,5 +756,7 @@ def _keep_marks(target: py.expr, source: py.expr) -> py.expr:
         target._lumen_kind = kind   # type: ignore[attr-defined]
     elif isinstance(source, py.Constant):
         mark_kind(target, kind_of(source))
+    if nonneg(source):
+        target._lumen_nonneg = True   # type: ignore[attr-defined]
     return target
 

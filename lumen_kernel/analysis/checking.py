@@ -1,0 +1,1 @@
+"""Checking for editor sessions (placeholder module replaced below)."""

@@ -1,0 +1,1 @@
+"""Lint findings for editor sessions (source `lumen-lint`, TOOLING.md §6.1)."""

@@ -1,0 +1,293 @@
+"""Editor analysis sessions: open documents, incremental analysis, version stamps (TOOLING.md §6.2).
+
+`AnalysisSession` holds the texts of the open documents and analyses one document at a time: it loads the
+document's program through a `SessionLoader` (open documents override the disk; unchanged chunks and files are not
+parsed again), checks it with a memo of cell-body results (`IncrementalChecker`), and lints it. The result is an
+`Analysis` of one document version.
+
+An edit of a markdown document confined to prose (outside every fence, creating or removing no fence or directive
+line) does not analyse again: the previous analysis is reused, its diagnostics shifted by the edit's line delta.
+`analysis_count` counts real analyses; tests read it to see that reuse.
+
+Nothing here is thread-safe: a session is used from one thread at a time (the language server runs every session
+call on one worker thread).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Optional
+
+from ..diagnostics.model import Diagnostic, Edit, Fix, Label, Span
+from ..program import Program
+from ..program.loader import LoadedModule
+from ..source.model import SourceFile, load_source
+from .checking import IncrementalChecker
+from .linting import lint_module
+from .loader import SessionLoader, file_key
+
+
+class AnalysisCancelled(Exception):
+    """Raised inside `AnalysisSession.analyse` when the caller's `cancelled()` turns true."""
+
+
+@dataclass
+class OpenDocument:
+    """The text of an open document and its version."""
+
+    path: str
+    text: str
+    version: Optional[int]
+
+
+@dataclass
+class Analysis:
+    """The analysis of one document version.
+
+    `diagnostics` are the document's own `lumen check` diagnostics (syntax, imports, semantics, plugin checks),
+    `lint` its lint findings. `positions_current` is False for an analysis reused after a prose edit that moved
+    lines: its diagnostics are shifted, but its syntax tree still has the old positions.
+    """
+
+    path: str
+    version: Optional[int]
+    text: str
+    source: SourceFile
+    program: Program
+    module: LoadedModule
+    diagnostics: list[Diagnostic]
+    lint: list[Diagnostic]
+    checked: bool
+    module_stamps: dict[str, Any] = field(default_factory=dict)
+    positions_current: bool = True
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def all_diagnostics(self) -> list[Diagnostic]:
+        """Check diagnostics then lint findings, in source order."""
+        return sorted(self.diagnostics + self.lint, key=_position)
+
+    @property
+    def has_syntax_errors(self) -> bool:
+        return self.module.has_syntax_errors
+
+
+def _position(diagnostic: Diagnostic) -> tuple[int, int]:
+    span = diagnostic.span
+    return (span.line, span.column) if span is not None else (0, 0)
+
+
+class AnalysisSession:
+    """Analyses the open documents of an editor session (see the module docstring)."""
+
+    def __init__(self, host: Any = None, lint: bool = True) -> None:
+        self.host = host
+        self.lint_enabled = lint
+        self.documents: dict[str, OpenDocument] = {}
+        self.loader = SessionLoader(overlay=self._overlay, host=host)
+        self.checker = IncrementalChecker(host=host)
+        self.analyses: dict[str, Analysis] = {}
+        self.analysis_count = 0
+
+    # ------------------------------------------------------------------------------------------ documents
+
+    def update(self, path: str, text: str, version: Optional[int]) -> None:
+        """Open a document or replace its text."""
+        self.documents[file_key(path)] = OpenDocument(path, text, version)
+
+    def close(self, path: str) -> None:
+        """Close a document: the disk version of the file counts again."""
+        key = file_key(path)
+        self.documents.pop(key, None)
+        self.analyses.pop(key, None)
+        self.loader.forget(path)
+
+    def _overlay(self, key: str) -> Optional[str]:
+        document = self.documents.get(key)
+        return document.text if document is not None else None
+
+    def latest(self, path: str) -> Optional[Analysis]:
+        """The last analysis of a document, if any."""
+        return self.analyses.get(file_key(path))
+
+    # ------------------------------------------------------------------------------------------- analysis
+
+    def analyse(self, path: str, cancelled: Callable[[], bool] = lambda: False) -> Analysis:
+        """Analyse the current text of the document `path` (the file on disk when it is not open)."""
+        key = file_key(path)
+        document = self.documents.get(key)
+        if document is None:
+            text, _reason = self.loader.read(path)
+            document = OpenDocument(path, text or "", None)
+        previous = self.analyses.get(key)
+        if previous is not None:
+            reused = self._reuse(previous, document)
+            if reused is not None:
+                self.analyses[key] = reused
+                return reused
+        analysis = self._analyse(document, cancelled)
+        self.analyses[key] = analysis
+        return analysis
+
+    def analyse_file(self, path: str) -> Analysis:
+        """Analyse any file (open or not) without recording it as a document's latest analysis."""
+        key = file_key(path)
+        document = self.documents.get(key)
+        if document is None:
+            text, _reason = self.loader.read(path)
+            document = OpenDocument(path, text or "", None)
+        return self._analyse(document, lambda: False, count=False)
+
+    def _analyse(self, document: OpenDocument, cancelled: Callable[[], bool], count: bool = True) -> Analysis:
+        program = self.loader.load(document.path, document.text)
+        if cancelled():
+            raise AnalysisCancelled()
+        result = self.checker.check(program)
+        if cancelled():
+            raise AnalysisCancelled()
+        root = program.root
+        diagnostics = result.diagnostics.get(root.path, [])
+        findings = lint_module(root, self.host) if self.lint_enabled else []
+        if count:
+            self.analysis_count += 1
+        return Analysis(path=document.path, version=document.version, text=document.text, source=root.source,
+                        program=program, module=root, diagnostics=list(diagnostics), lint=findings,
+                        checked=not root.has_syntax_errors and root.module is not None,
+                        module_stamps=self._stamps(program))
+
+    def _stamps(self, program: Program) -> dict[str, Any]:
+        """What each module of a program was made from: the document text, or the file's stat data."""
+        stamps: dict[str, Any] = {}
+        for module in program.modules:
+            stamps[file_key(module.path)] = self._stamp(module.path)
+        return stamps
+
+    def _stamp(self, path: str) -> Any:
+        document = self.documents.get(file_key(path))
+        if document is not None:
+            return ("text", document.text)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return ("missing",)
+        return ("disk", stat.st_mtime_ns, stat.st_size)
+
+    # ---------------------------------------------------------------------------------------- prose reuse
+
+    def _reuse(self, previous: Analysis, document: OpenDocument) -> Optional[Analysis]:
+        """The previous analysis, shifted, when the document changed only in prose and nothing it imports
+        changed; else None."""
+        if previous.text == document.text and previous.version == document.version:
+            return previous
+        if not previous.source.is_markdown:
+            return None
+        root_key = file_key(document.path)
+        for key, stamp in previous.module_stamps.items():
+            if key != root_key and self._stamp_by_key(key, stamp) != stamp:
+                return None
+        source = load_source(document.path, document.text)
+        delta = prose_only_change(previous.source, source)
+        if delta is None:
+            return None
+        first_changed, shift = delta
+        return replace(previous, version=document.version, text=document.text, source=source,
+                       diagnostics=[shift_diagnostic(d, first_changed, shift) for d in previous.diagnostics],
+                       lint=[shift_diagnostic(d, first_changed, shift) for d in previous.lint],
+                       positions_current=previous.positions_current and shift == 0,
+                       module_stamps={**previous.module_stamps, root_key: ("text", document.text)},
+                       extras={})
+
+    def _stamp_by_key(self, key: str, stamp: Any) -> Any:
+        document = self.documents.get(key)
+        if document is not None:
+            return ("text", document.text)
+        if stamp and stamp[0] == "text":
+            return ("closed",)
+        try:
+            stat = os.stat(key)
+        except OSError:
+            return ("missing",)
+        return ("disk", stat.st_mtime_ns, stat.st_size)
+
+
+# ---------------------------------------------------------------------------------------------- prose edits
+
+def prose_only_change(old: SourceFile, new: SourceFile) -> Optional[tuple[int, int]]:
+    """For two versions of a markdown source: `(first_line, delta)` when they differ only in prose lines outside
+    fences and no fence or directive line was created or removed (lines at or after the 1-based `first_line`
+    moved by `delta`); None otherwise."""
+    old_lines = old.text.split("\n")
+    new_lines = new.text.split("\n")
+    prefix = 0
+    limit = min(len(old_lines), len(new_lines))
+    while prefix < limit and old_lines[prefix] == new_lines[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < limit - prefix and old_lines[len(old_lines) - 1 - suffix]
+           == new_lines[len(new_lines) - 1 - suffix]):
+        suffix += 1
+    old_changed = range(prefix, len(old_lines) - suffix)
+    new_changed = range(prefix, len(new_lines) - suffix)
+    if not _all_prose(old, old_changed) or not _all_prose(new, new_changed):
+        return None
+    delta = len(new_lines) - len(old_lines)
+    if len(old.fences) != len(new.fences):
+        return None
+    for before, after in zip(old.fences, new.fences):
+        if _shift_line(before.open_line, prefix, delta) != after.open_line:
+            return None
+        if (before.close_line is None) != (after.close_line is None):
+            return None
+        if before.close_line is not None and _shift_line(before.close_line, prefix, delta) != after.close_line:
+            return None
+    if len(old.prose_directives) != len(new.prose_directives):
+        return None
+    for before, after in zip(old.prose_directives, new.prose_directives):
+        if replace(before, line=_shift_line(before.line, prefix, delta)) != after:
+            return None
+    return prefix + 1, delta
+
+
+def _shift_line(line: int, prefix: int, delta: int) -> int:
+    """A 1-based line after an edit that changed lines from 0-based `prefix` on by `delta`."""
+    return line + delta if line > prefix else line
+
+
+def _all_prose(source: SourceFile, lines: range) -> bool:
+    """Whether every 0-based line of `lines` is prose: outside every fence (delimiters included) and not a
+    directive line."""
+    if not lines:
+        return True
+    directive_lines = {d.line for d in source.prose_directives}
+    for fence in source.fences:
+        first = fence.open_line - 1
+        last = (fence.close_line - 1) if fence.close_line is not None else len(source.text.split("\n")) - 1
+        if first <= lines[-1] and lines[0] <= last:
+            return False
+    if any(line + 1 in directive_lines for line in lines):
+        return False
+    text_lines = source.text.split("\n")
+    for line in lines:
+        stripped = text_lines[line].strip()
+        if stripped.startswith("```") or stripped.startswith("@"):
+            return False
+    return True
+
+
+def shift_span(span: Optional[Span], first_line: int, delta: int) -> Optional[Span]:
+    """A span moved by `delta` lines when it starts at or after `first_line`."""
+    if span is None or delta == 0 or span.line < first_line:
+        return span
+    return Span(span.file, span.line + delta, span.column, span.end_line + delta, span.end_column)
+
+
+def shift_diagnostic(diagnostic: Diagnostic, first_line: int, delta: int) -> Diagnostic:
+    """A copy of a diagnostic whose positions at or after `first_line` moved by `delta` lines."""
+    if delta == 0:
+        return diagnostic
+    return replace(
+        diagnostic,
+        span=shift_span(diagnostic.span, first_line, delta),
+        labels=[Label(shift_span(label.span, first_line, delta), label.message) for label in diagnostic.labels],
+        fixes=[Fix(fix.message, tuple(Edit(shift_span(edit.span, first_line, delta), edit.text)
+                                      for edit in fix.edits)) for fix in diagnostic.fixes])
