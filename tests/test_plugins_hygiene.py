@@ -47,9 +47,10 @@ def top_level(modules: list[str]) -> set[str]:
     return {name.split(".")[0] for name in modules}
 
 
-def test_in_repo_plugins_are_the_six_of_the_spec():
+def test_in_repo_plugins_are_those_of_the_spec():
     assert [name for name, _, _ in in_repo_plugins()] == [
-        "lumen-lsp", "lumen-pkg", "lumen-tools-http", "lumen-tools-llm", "lumen-tools-std", "lumen-tui"]
+        "lumen-lsp", "lumen-pkg", "lumen-tools-http", "lumen-tools-llm", "lumen-tools-mcp", "lumen-tools-std",
+        "lumen-tui"]
 
 
 def test_import_lumen_kernel_loads_no_heavy_module_and_reads_no_entry_point():
@@ -83,7 +84,8 @@ def test_help_imports_no_command_module_and_no_heavy_library():
 
 
 def test_kernel_works_without_ui_and_network_libraries(tmp_path):
-    hidden = [*UI_LIBRARIES, "lumen-lsp", "lumen-tui", "lumen-tools-http", "lumen-tools-llm", "lumen-pkg"]
+    hidden = [*UI_LIBRARIES, "lumen-lsp", "lumen-tui", "lumen-tools-http", "lumen-tools-llm", "lumen-tools-mcp",
+              "lumen-pkg"]
     python = overlay_environment(tmp_path / "env", hide=hidden)
     env = {name: value for name, value in os.environ.items() if not name.startswith("LUMEN_")}
     env.update(NO_COLOR="1", COLUMNS="100")

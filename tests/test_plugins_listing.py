@@ -19,6 +19,7 @@ EXPECTED = {
     "lumen-pkg": {"hooks": ["lumen_register_commands", "lumen_resolve_import"], "commands": ["pkg"]},
     "lumen-tools-http": {"hooks": ["lumen_register_tools"], "commands": []},
     "lumen-tools-llm": {"hooks": ["lumen_register_tools"], "commands": []},
+    "lumen-tools-mcp": {"hooks": ["lumen_register_tools"], "commands": []},
     "lumen-tools-std": {"hooks": ["lumen_register_tools"], "commands": []},
     "lumen-tui": {"hooks": ["lumen_add_hookspecs", "lumen_register_commands"], "commands": ["tui"]},
 }
@@ -58,6 +59,7 @@ def test_provider_plugins_show_their_tool_ids(listing):
     assert {"fs.read", "fs.write", "env.get", "json", "crypto.sha256", "crypto.uuid"} <= set(std)
     assert set(listing["lumen-tools-http"]["tools"]) == {"http.get", "http.delete", "http.post", "http.put"}
     assert listing["lumen-tools-llm"]["tools"] == ["llm.chat", "llm.complete"]
+    assert listing["lumen-tools-mcp"]["tools"] == []  # no [providers.mcp.<server>] in this project
     for record in listing.values():
         for key in ("hooks", "commands", "tools", "builtins", "checks"):
             assert record[key] == sorted(record[key])

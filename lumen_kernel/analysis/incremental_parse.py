@@ -25,7 +25,7 @@ from ..syntax import ast
 from ..syntax.lexer import lex
 from ..syntax.parse_core import DECL_WORDS
 from ..syntax.parser import ParseResult, parse_tokens
-from ..syntax.tokens import DEDENT, INDENT, NEWLINE, OP
+from ..syntax.tokens import DEDENT, EOF, INDENT, NEWLINE, OP
 
 _FIRST_WORD = re.compile(r"[A-Za-z_]\w*|@")
 _LABEL_LOOP = re.compile(r"@[ \t]*[A-Za-z_]\w*[ \t]+(?:for|while|loop)\b")
@@ -80,6 +80,7 @@ class ChunkResult:
     items: list
     diagnostics: list[Diagnostic]
     directives: list[Directive]
+    tokens: list            # the chunk's tokens before its sentinel line (layout tokens included, no EOF)
 
 
 @dataclass
@@ -98,6 +99,7 @@ class IncrementalParser:
     cache: dict[tuple, ChunkResult] = field(default_factory=dict)
     open_ends: dict[tuple, int] = field(default_factory=dict)   # where unclosed chunks end (see `_closed_end`)
     stats: ParseStats = field(default_factory=ParseStats)
+    tokens: list = field(default_factory=list)    # the tokens of the last parsed text (without EOF)
 
     def parse(self, source: SourceFile) -> ParseResult:
         """The parse result of `source`, equal to `lumen_kernel.syntax.parse_source(source)`."""
@@ -109,6 +111,7 @@ class IncrementalParser:
         items: list = []
         diagnostics: list[Diagnostic] = []
         directives: list[Directive] = []
+        tokens: list = []
         index = 0
         while index < len(starts):
             start = starts[index]
@@ -129,6 +132,7 @@ class IncrementalParser:
                 diagnostics.append(diagnostic)
             items.extend(result.items)
             directives.extend(result.directives)
+            tokens.extend(result.tokens)
             while index < len(starts) and starts[index] < end:
                 index += 1
         for item in items:
@@ -142,6 +146,7 @@ class IncrementalParser:
         self.cache = new_cache
         self.open_ends = new_open
         self.stats = stats
+        self.tokens = tokens
         return ParseResult(module=module, diagnostics=diagnostics, directives=all_directives)
 
     def _chunk(self, source: SourceFile, lines: list[str], start: int, end: int,
@@ -166,13 +171,15 @@ class IncrementalParser:
         parsed = parse_tokens(lexed.tokens, source.path, padded, source.is_markdown, lexed.diagnostics)
         stats.parsed += 1
         if sentinel is None:
-            result = ChunkResult(parsed.module.items, parsed.diagnostics, parsed.directives)
+            result = ChunkResult(parsed.module.items, parsed.diagnostics, parsed.directives,
+                                 [tok for tok in lexed.tokens if tok.kind != EOF])
         else:
             limit = end + 1   # 1-based sentinel line
             result = ChunkResult(
                 [item for item in parsed.module.items if item.span.line < limit],
                 [d for d in parsed.diagnostics if d.span is None or (d.span.line, d.span.column) < (limit, 2)],
-                [d for d in parsed.directives if d.line < limit])
+                [d for d in parsed.directives if d.line < limit],
+                [tok for tok in lexed.tokens if tok.span.line < limit and tok.kind != EOF])
         new_cache[key] = result
         return result
 
@@ -212,8 +219,8 @@ def _first_closed(tokens: list, candidates: list[int]) -> Optional[int]:
             continue
         span = token.span
         while span.line >= candidate:
-            if (span.line == candidate and span.column == 1 and depth == 0 and previous is not None
-                    and previous.kind in _LAYOUT):
+            if (span.line == candidate and span.column == 1 and depth == 0
+                    and (previous is None or previous.kind in _LAYOUT)):
                 return candidate
             position += 1
             if position == len(candidates):

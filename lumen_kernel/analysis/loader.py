@@ -38,6 +38,7 @@ class _ParsedFile:
     text: str
     source: SourceFile
     result: ParseResult
+    tokens: list
 
 
 @dataclass
@@ -58,6 +59,7 @@ class SessionLoader:
     parsers: dict[str, IncrementalParser] = field(default_factory=dict)
     parsed: dict[str, _ParsedFile] = field(default_factory=dict)
     disk: dict[str, _DiskEntry] = field(default_factory=dict)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
 
     # ------------------------------------------------------------------------------------------- public
 
@@ -71,13 +73,29 @@ class SessionLoader:
         previous = self.parsed.get(key)
         if previous is not None and previous.text == text and previous.source.path == path:
             return previous.source, previous.result
-        source = load_source(path, text)
+        source = self.source(path, text)
         parser = self.parsers.get(key)
         if parser is None:
             parser = self.parsers[key] = IncrementalParser()
         result = parser.parse(source)
-        self.parsed[key] = _ParsedFile(text, source, result)
+        self.parsed[key] = _ParsedFile(text, source, result, parser.tokens)
         return source, result
+
+    def source(self, path: str, text: str) -> SourceFile:
+        """The `SourceFile` of a file text (the last one per file is cached)."""
+        key = file_key(path)
+        cached = self.sources.get(key)
+        if cached is None or cached.path != path or cached.text != text:
+            cached = load_source(path, text)
+            if cached.text != text:     # not normalised text (BOM, CR): do not cache under the raw text
+                return cached
+            self.sources[key] = cached
+        return cached
+
+    def tokens(self, path: str) -> list:
+        """The tokens (without EOF) of the last parse of a file (empty when it was not parsed)."""
+        parsed = self.parsed.get(file_key(path))
+        return parsed.tokens if parsed is not None else []
 
     def read(self, path: str) -> tuple[Optional[str], Optional[str]]:
         """`(text, None)` for a readable file (open documents first), else `(None, reason)`."""
@@ -107,6 +125,7 @@ class SessionLoader:
         self.parsers.pop(key, None)
         self.parsed.pop(key, None)
         self.disk.pop(key, None)
+        self.sources.pop(key, None)
 
 
 class _Session:

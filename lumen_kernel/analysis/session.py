@@ -15,15 +15,16 @@ call on one worker thread).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional
 
 from ..diagnostics.model import Diagnostic, Edit, Fix, Label, Span
 from ..program import Program
-from ..program.loader import LoadedModule
+from ..program.loader import IMPORTABLE, LoadedModule
 from ..source.model import SourceFile, load_source
 from .checking import IncrementalChecker
-from .linting import lint_module
+from .linting import IncrementalLinter
 from .loader import SessionLoader, file_key
 
 
@@ -60,6 +61,7 @@ class Analysis:
     checked: bool
     module_stamps: dict[str, Any] = field(default_factory=dict)
     positions_current: bool = True
+    exports: tuple = ()
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -86,6 +88,8 @@ class AnalysisSession:
         self.documents: dict[str, OpenDocument] = {}
         self.loader = SessionLoader(overlay=self._overlay, host=host)
         self.checker = IncrementalChecker(host=host)
+        self.linters: dict[str, IncrementalLinter] = {}
+        self.lint_settings: dict[str, tuple[Any, Any]] = {}
         self.analyses: dict[str, Analysis] = {}
         self.analysis_count = 0
 
@@ -100,6 +104,7 @@ class AnalysisSession:
         key = file_key(path)
         self.documents.pop(key, None)
         self.analyses.pop(key, None)
+        self.linters.pop(key, None)
         self.loader.forget(path)
 
     def _overlay(self, key: str) -> Optional[str]:
@@ -112,15 +117,16 @@ class AnalysisSession:
 
     # ------------------------------------------------------------------------------------------- analysis
 
-    def analyse(self, path: str, cancelled: Callable[[], bool] = lambda: False) -> Analysis:
-        """Analyse the current text of the document `path` (the file on disk when it is not open)."""
+    def analyse(self, path: str, cancelled: Callable[[], bool] = lambda: False, reuse: bool = True) -> Analysis:
+        """Analyse the current text of the document `path` (the file on disk when it is not open). With `reuse`,
+        a prose-only edit reuses the previous analysis (see the module docstring)."""
         key = file_key(path)
         document = self.documents.get(key)
         if document is None:
             text, _reason = self.loader.read(path)
             document = OpenDocument(path, text or "", None)
         previous = self.analyses.get(key)
-        if previous is not None:
+        if previous is not None and reuse:
             reused = self._reuse(previous, document)
             if reused is not None:
                 self.analyses[key] = reused
@@ -147,13 +153,50 @@ class AnalysisSession:
             raise AnalysisCancelled()
         root = program.root
         diagnostics = result.diagnostics.get(root.path, [])
-        findings = lint_module(root, self.host) if self.lint_enabled else []
+        findings = self._lint(root) if self.lint_enabled else []
         if count:
             self.analysis_count += 1
+        exports = tuple(item for item in root.module.items if isinstance(item, IMPORTABLE)) \
+            if root.module is not None else ()
         return Analysis(path=document.path, version=document.version, text=document.text, source=root.source,
                         program=program, module=root, diagnostics=list(diagnostics), lint=findings,
                         checked=not root.has_syntax_errors and root.module is not None,
-                        module_stamps=self._stamps(program))
+                        module_stamps=self._stamps(program), exports=exports)
+
+    def _lint(self, root: LoadedModule) -> list[Diagnostic]:
+        """The lint findings of the root module (unit by unit, see `IncrementalLinter`)."""
+        key = file_key(root.path)
+        linter = self.linters.get(key)
+        if linter is None:
+            linter = self.linters[key] = IncrementalLinter()
+        tokens = self.loader.tokens(root.path)
+        return linter.lint(root.source, root.module, tokens, root.syntax_diagnostics, self.host,
+                           self._settings(root.path))
+
+    def _settings(self, path: str) -> Any:
+        """The `[lint]` settings of the project holding `path` (defaults without or with an invalid manifest)."""
+        from pathlib import Path
+
+        from ..config import ProjectConfig, find_project_root
+        from ..tooling.lint import LintSettings
+
+        root = find_project_root(Path(path).parent)
+        manifest = root / "lumen.toml" if root is not None else None
+        try:
+            stamp = os.stat(manifest).st_mtime_ns if manifest is not None else None
+        except OSError:
+            stamp = None
+        cache_key = str(manifest)
+        cached = self.lint_settings.get(cache_key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        try:
+            settings = LintSettings.from_config(ProjectConfig.load(manifest)) if manifest is not None \
+                else LintSettings()
+        except Exception:  # noqa: BLE001 - an invalid manifest is reported by `lumen check`/`lint`, not here
+            settings = LintSettings()
+        self.lint_settings[cache_key] = (stamp, settings)
+        return settings
 
     def _stamps(self, program: Program) -> dict[str, Any]:
         """What each module of a program was made from: the document text, or the file's stat data."""
@@ -185,11 +228,13 @@ class AnalysisSession:
         for key, stamp in previous.module_stamps.items():
             if key != root_key and self._stamp_by_key(key, stamp) != stamp:
                 return None
-        source = load_source(document.path, document.text)
+        source = self.loader.source(document.path, document.text)
         delta = prose_only_change(previous.source, source)
         if delta is None:
             return None
         first_changed, shift = delta
+        if shift and any(_mentions_line_from(d, first_changed) for d in previous.diagnostics + previous.lint):
+            return None
         return replace(previous, version=document.version, text=document.text, source=source,
                        diagnostics=[shift_diagnostic(d, first_changed, shift) for d in previous.diagnostics],
                        lint=[shift_diagnostic(d, first_changed, shift) for d in previous.lint],
@@ -246,6 +291,15 @@ def prose_only_change(old: SourceFile, new: SourceFile) -> Optional[tuple[int, i
         if replace(before, line=_shift_line(before.line, prefix, delta)) != after:
             return None
     return prefix + 1, delta
+
+
+_LINE_MENTION = re.compile(r"\bline (\d+)")
+
+
+def _mentions_line_from(diagnostic: Diagnostic, first_line: int) -> bool:
+    """Whether a diagnostic's text names a line at or after `first_line` (such text cannot simply be shifted)."""
+    texts = [diagnostic.message, *diagnostic.notes, *diagnostic.help, *(label.message for label in diagnostic.labels)]
+    return any(int(match.group(1)) >= first_line for text in texts for match in _LINE_MENTION.finditer(text))
 
 
 def _shift_line(line: int, prefix: int, delta: int) -> int:

@@ -95,13 +95,15 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
         self.placeholder = module.loaded.placeholder_mode
         self.kinds: dict[str, str] = dict(kinds or {})
         self.assigned: set[str] = set()
-        self.facts: set[str] = set()          # Int locals known to be positive here (bounds of an enclosing range)
+        self.facts: list[str] = []            # Int locals known to be positive here (bounds of enclosing ranges)
         self.observed: dict[str, set] = {}
         self.unsafe: set[str] = set()
         self.returns: set = set()
         self.boundary = boundary and kind != "plain"   # publishes its depth in `_DB` (assumed for this pass)
         self.boundary_seen = False            # makes calls that may enter Lumen code without passing `_d`
         self.dry = dry
+        self.lambda_defs: list[py.stmt] = []  # module-level factories of the lambdas this function creates
+        self.fn: Optional[py.FunctionDef] = None
 
     # -- names and temporaries ---------------------------------------------------------------------------------------
 
@@ -150,7 +152,7 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
 
     def emit(self, stmt: py.stmt) -> None:
         """Append a statement to the current buffer, stamped with the current Lumen line."""
-        self.out.append(P.stamp(stmt, self.line))
+        self.out.append(stmt if self.dry else P.stamp(stmt, self.line))
 
     @contextmanager
     def buffer(self) -> Iterator[list[py.stmt]]:
@@ -190,6 +192,8 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
                accounting: bool = True) -> py.FunctionDef:
         """Wrap a lowered body into a Python `def`: locals pre-initialised to null, then `prelude` (default
         arguments), then the body. With `accounting`, the depth (and fuel) are checked at entry (§5.22)."""
+        if self.dry:
+            return None   # type: ignore[return-value] - analysis passes keep no code
         mode = self.compiler.mode
         inits: list[py.stmt] = []
         params_set = set(params) | ({vararg} if vararg else set())

@@ -21,7 +21,7 @@ HIGHER_ORDER_BUILTINS = frozenset({"map", "filter", "reduce", "flat_map", "any",
 
 #: Static kinds of builtin results that hold whatever the arguments are (§6 lenient rules included).
 BUILTIN_RESULT_KINDS = {
-    "len": "int", "length": "int", "size": "int", "count": "int", "index_of": "int", "position": "int",
+    "len": "int+", "length": "int+", "size": "int+", "count": "int+", "index_of": "int", "position": "int",
     "string": "str", "to_string": "str", "str": "str", "type": "str", "type_of": "str", "json_encode": "str",
     "json_pretty": "str", "hash": "str", "sha256": "str", "sha512": "str", "base64_encode": "str",
     "hex_encode": "str",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast as py
 import dataclasses
+import gc
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple, Optional
 
@@ -73,8 +74,17 @@ class CompiledProgram:
 
 
 def compile_program(program: Any, mode: Mode = Mode(), *, builtins: Optional[dict] = None) -> CompiledProgram:
-    """Compile every module of a loaded program (see `lumen_kernel.program`) for one mode."""
-    return ProgramCompiler(program, mode, builtins).compile()
+    """Compile every module of a loaded program (see `lumen_kernel.program`) for one mode.
+
+    The cyclic garbage collector is paused meanwhile: lowering allocates many small, long-lived AST nodes, and
+    repeated collections over them would make compilation time grow faster than the program."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return ProgramCompiler(program, mode, builtins).compile()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class ProgramCompiler:
@@ -104,6 +114,8 @@ class ProgramCompiler:
         self._current_module: Optional[ModuleScope] = None
         self.specs: dict[str, list[tuple[int, str]]] = {}     # cell pyname -> specialised (parameter, kind)
         self.return_kinds: dict[str, Optional[str]] = {}       # function pyname -> inferred result kind
+        self._analysis: dict[str, tuple[dict, bool]] = {}      # function pyname -> last confirmed kinds
+        self._lambdas: dict[tuple, tuple[str, list]] = {}      # lowered lambdas by node and captured kinds
 
     # -- helpers used by the lowerers ------------------------------------------------------------------------
 
@@ -262,7 +274,7 @@ class ProgramCompiler:
             self.defs[scope.index] = []
             self.lower_module(scope)
             module_ast = py.Module(body=self.defs[scope.index], type_ignores=[])
-            py.fix_missing_locations(module_ast)
+            P.fill_locations(module_ast)
             codes.append(compile(module_ast, scope.path, "exec"))
         root = self.scopes[-1]
         entry = {cell.decl.name: cell for cell in root.cells}
@@ -463,6 +475,8 @@ class ProgramCompiler:
             lw = FunctionLowerer(self, scope, f"const {const.decl.name}", kind="plain")
             with lw.at_line(const.decl):
                 lw.block([ast.Return(value=const.decl.value, span=const.decl.span)], RETURN)
+            for fn in lw.lambda_defs:
+                self.add_def(scope, fn)
             self.add_def(scope, lw.finish(init, [], lw.out, line=const.decl.span.line, accounting=False))
             self.const_inits.append((const.pyname, init, const.decl.name))
         for process in scope.processes:
@@ -487,6 +501,11 @@ class ProgramCompiler:
         the current assumptions and drop the kinds some `return` does not produce, until nothing changes."""
         for scope in self.scopes:
             self.specialise(scope)
+        called = _callee_names(self.scopes)
+        for scope in self.scopes:
+            for cell in scope.cells:
+                if cell.decl.name not in called:     # never called directly: its result kind is not needed
+                    self.return_kinds[cell.pyname] = self.return_kinds[self.fast_name(cell)] = None
         for _round in range(6):
             changed = False
             for scope in self.scopes:
@@ -498,41 +517,49 @@ class ProgramCompiler:
                     if assumed is None:
                         continue
                     lw = self.analyse(lambda kinds, boundary, dry, c=cell, s=scope, sp=spec:
-                                      self.cell_lowerer(s, c, None, sp, kinds, boundary, dry), final=False)
+                                      self.cell_lowerer(s, c, None, sp, kinds, boundary, dry), final=False,
+                                      key=name)
                     if K.meet_all(lw.returns) != assumed:
                         self.return_kinds[name] = None
                         changed = True
             if not changed:
                 break
 
-    def analyse(self, build: Callable[..., FunctionLowerer], *, final: bool = True) -> FunctionLowerer:
-        """Lower a function until the static kinds assumed for its locals are confirmed (see `function.py`); the
-        last lowering emits code when `final`."""
-        kinds: dict = {}
-        boundary = False
-        for _round in range(3):      # seed: what the bindings give, refined while it changes (a guess)
-            lw = build(kinds, boundary, True)
-            seeded = {}
-            for name, observed in lw.observed.items():
-                seed = K.meet_all(observed - {None})
-                if seed is not None and name not in lw.unsafe:
-                    seeded[name] = seed
-            boundary = boundary or lw.boundary_seen
-            if seeded == kinds:
-                break
-            kinds = seeded
-        for _round in range(10):     # confirm: drop every assumption some binding contradicts (sound)
-            lw = build(kinds, boundary, True)
+    def analyse(self, build: Callable[..., FunctionLowerer], *, final: bool = True,
+                key: Optional[str] = None) -> FunctionLowerer:
+        """Lower a function until the static kinds assumed for its locals are confirmed (see `function.py`).
+
+        The first pass assumes nothing; its bindings seed the assumptions (refined while the seeds change, at most
+        three times: a guess); then every assumption a pass contradicts is weakened until a pass confirms all of
+        them, which makes them sound. With `final`, passes emit code and the confirming pass is the result. `key`
+        names the function so that a later analysis starts from the kinds this one confirmed."""
+        cached = self._analysis.get(key) if key is not None else None
+        kinds, boundary = (dict(cached[0]), cached[1]) if cached is not None else ({}, False)
+        seeding = cached is None
+        lw = build(kinds, boundary, not final)
+        for round_ in range(16):
+            if seeding:
+                seeded = {}
+                for name, observed in lw.observed.items():
+                    seed = K.meet_all(observed - {None})
+                    if seed is not None and name not in lw.unsafe:
+                        seeded[name] = seed
+                if seeded != kinds and round_ < 3:
+                    kinds, boundary = seeded, boundary or lw.boundary_seen
+                    lw = build(kinds, boundary, not final)
+                    continue
+                seeding = False
             confirmed = {}
             for name, kind in kinds.items():
                 actual = K.meet(kind, K.meet_all(lw.observed.get(name, {None})))
                 if actual is not None and name not in lw.unsafe:
                     confirmed[name] = actual
-            if confirmed == kinds and lw.boundary_seen == boundary:
+            if confirmed == kinds and (boundary or not lw.boundary_seen):
                 break
             kinds, boundary = confirmed, boundary or lw.boundary_seen
-        if final:
-            lw = build(kinds, boundary, False)
+            lw = build(kinds, boundary, not final)
+        if key is not None:
+            self._analysis[key] = (dict(kinds), boundary)
         return lw
 
     def cell_lowerer(self, scope: ModuleScope, cell: CellSym, process: Any, spec: Optional[list],
@@ -583,11 +610,16 @@ class ProgramCompiler:
         if spec is not None:
             fast = self.fast_name(cell)
             lw = self.analyse(lambda kinds, boundary, dry: self.cell_lowerer(
-                scope, cell, process, spec, kinds, boundary, dry, pyname=fast))
+                scope, cell, process, spec, kinds, boundary, dry, pyname=fast), key=fast)
+            functions.extend(lw.lambda_defs)
             functions.append(lw.fn)
             self.functions[fast] = FunctionInfo(cell.display, tuple(p.name for p in cell.params))
-        lw = self.analyse(lambda kinds, boundary, dry: self.cell_lowerer(
-            scope, cell, process, None, kinds, boundary, dry))
+        if spec is not None:     # the generic version is only a fallback: one plain pass
+            lw = self.cell_lowerer(scope, cell, process, None, {}, True, False)
+        else:
+            lw = self.analyse(lambda kinds, boundary, dry: self.cell_lowerer(
+                scope, cell, process, None, kinds, boundary, dry), key=cell.pyname)
+        functions.extend(lw.lambda_defs)
         functions.append(lw.fn)
         functions.append(self.entry_function(cell, spec))
         return functions
@@ -637,6 +669,12 @@ class ProgramCompiler:
         if outer.dry:
             return P.const(None)
         capture_kinds = {name: kind_of(value) for name, value in zip(captures, captured_values)}
+        cache_key = (id(e), tuple(sorted(capture_kinds.items(), key=lambda item: item[0])), outer.fn_kind)
+        cached = self._lambdas.get(cache_key)
+        if cached is not None:
+            factory, defs = cached
+            outer.lambda_defs.extend(defs)
+            return P.call(factory, *captured_values)
         factory = self.unique(f"{scope.prefix}L")
         inner_name = factory + "_fn"
         assigned = _assigned_in(e.body)
@@ -671,7 +709,9 @@ class ProgramCompiler:
         factory_def = P.function(factory, P.arguments(["k_" + n for n in captures]), [
             lw.fn, P.ret(P.call("_Closure", P.load(inner_name), P.const("lambda"), P.const("lambda"),
                                 P.load(params_global)))])
-        self.add_def(scope, P.stamp(factory_def, line))
+        defs = list(lw.lambda_defs) + [P.stamp(factory_def, line)]
+        self._lambdas[cache_key] = (factory, defs)
+        outer.lambda_defs.extend(defs)
         return P.call(factory, *captured_values)
 
     def lower_record(self, scope: ModuleScope, record: RecordSym) -> None:
@@ -681,6 +721,8 @@ class ProgramCompiler:
                 lw = FunctionLowerer(self, scope, f"{record.name}.{f.name}", kind="plain")
                 with lw.at_line(f):
                     lw.block([ast.Return(value=f.default, span=f.span)], RETURN)
+                for fn in lw.lambda_defs:
+                    self.add_def(scope, fn)
                 self.add_def(scope, lw.finish(_default_name(record, f.name), [], lw.out, line=f.span.line,
                                               accounting=False))
             if f.constraint is not None:
@@ -695,6 +737,8 @@ class ProgramCompiler:
                     lw.block([ast.Return(value=f.constraint, span=f.span)], RETURN)
                 fn = lw.finish(_constraint_name(record, f.name), ["_f"], lw.out, line=f.span.line,
                                prelude=prelude, accounting=False)
+                for lambda_def in lw.lambda_defs:
+                    self.add_def(scope, lambda_def)
                 self.add_def(scope, fn)
 
     def lower_process(self, scope: ModuleScope, process: ProcessSym) -> None:
@@ -743,6 +787,8 @@ class ProgramCompiler:
             prelude.append(P.stamp(P.assign("v_" + name, P.call(P.attr(P.load("_p"), "get"), P.const(name))), line))
         lw.line = line
         lw.block([ast.Return(value=expr, span=expr.span)], RETURN)
+        for lambda_def in lw.lambda_defs:
+            self.add_def(scope, lambda_def)
         return lw.finish(pyname, ["_p"], lw.out, line=line, prelude=prelude, accounting=False)
 
     def stage_callable(self, scope: ModuleScope, stage: list[str]) -> Callable[[dict], Any]:
@@ -768,6 +814,21 @@ def _default_name(record: RecordSym, field_name: str) -> str:
 
 def _constraint_name(record: RecordSym, field_name: str) -> str:
     return record.module.global_name("RW", f"{record.name}.{field_name}")
+
+
+def _callee_names(scopes: list[ModuleScope]) -> set[str]:
+    """Identifiers called directly somewhere in the program (`f(…)`, `x |> f`, `x |> f(…)`)."""
+    names: set[str] = set()
+    for scope in scopes:
+        module = scope.loaded.module
+        if module is None:
+            continue
+        for node in ast.walk(module):
+            if isinstance(node, ast.Call) and isinstance(node.callee, ast.Name):
+                names.add(node.callee.id)
+            elif isinstance(node, ast.Pipe) and isinstance(node.right, ast.Name):
+                names.add(node.right.id)
+    return names
 
 
 def _importable(scope: ModuleScope) -> list[str]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Optional
 from ..syntax import ast
 from . import pyast as P
 from . import kinds as K
-from .lower_exprs import _stored_names, kind_of, mark_kind
+from .lower_exprs import _stored_names, kind_of, mark_kind, nonneg, refined_kind
 
 if TYPE_CHECKING:
     from .function import Ctx, FunctionLowerer, LoopCtx
@@ -88,7 +88,7 @@ class StmtLowering:
             else:
                 pyname = self.bind_name(target.name)
                 self.emit(P.assign(pyname, value))
-                self.note_binding(pyname, kind_of(value))
+                self.note_binding(pyname, refined_kind(value))
         elif isinstance(target, ast.WildcardPattern):
             if not isinstance(value, (py.Constant, py.Name)):
                 self.emit(P.expr_stmt(value))
@@ -128,7 +128,7 @@ class StmtLowering:
                 value = self.compound(s.op, current, rhs)
             pyname = self.bind_name(root_name)
             self.emit(P.assign(pyname, value))
-            self.note_binding(pyname, kind_of(value))
+            self.note_binding(pyname, refined_kind(value))
             self.after_statement(ctx)
             return
         root = self.x_Name(node) if root_name in self.scope else P.const(None)
@@ -447,8 +447,11 @@ class StmtLowering:
         result = self.loop_result(ctx)
         iterable = self.iterable(e.iterable)
         loop = LoopCtx(e.label, result)
+        fact = self.range_fact(e, iterable)
 
         def build() -> None:
+            if fact is not None:
+                self.facts.append(fact)
             with self.buffer() as body:
                 self.out.extend(self.iteration_prologue())
                 target = self.for_target(e.target, "_for_fail", self.element_kind(e.iterable, iterable))
@@ -458,15 +461,35 @@ class StmtLowering:
                     self.out.extend(pre)
                     self.emit(P.if_(P.not_(test), [py.Continue()]))
                 self.block(e.body, DISCARD)
+            if fact is not None:
+                self.facts.remove(fact)
             self.emit(py.For(target=target, iter=iterable, body=body or [py.Pass()], orelse=[]))
 
         self.run_loop(loop, build)
         if result is not None:
             self.deliver(ctx, P.load(result))
 
+    def range_fact(self: "FunctionLowerer", e: ast.For, iterable: py.expr) -> Optional[str]:
+        """Inside `for x in a..b` (a non-negative start, counting up by one) the body runs only when `b > a >= 0`:
+        the local `b`, unless the body assigns it, is positive there."""
+        args = iterable.args if isinstance(iterable, py.Call) else []
+        if getattr(getattr(iterable, "func", None), "id", "") != "range" or len(args) != 2 or not nonneg(args[0]):
+            return None
+        stop = args[1]
+        if not isinstance(stop, py.Name) or not isinstance(e.iterable, ast.Range) or e.iterable.inclusive:
+            return None
+        if stop.id in _assigned_python_names(self, e.body):
+            return None
+        return stop.id
+
     def element_kind(self, e: ast.Expr, iterable: py.expr) -> Optional[str]:
-        """The static kind of the elements a `for` yields: Ints for a range, characters for a String."""
+        """The static kind of the elements a `for` yields: Ints for a range (non-negative when it starts at a
+        non-negative Int and counts up), characters for a String."""
         if isinstance(e, ast.Range):
+            args = iterable.args if isinstance(iterable, py.Call) else []
+            if getattr(getattr(iterable, "func", None), "id", "") == "range" and args and nonneg(args[0]) \
+                    and (len(args) < 3 or (isinstance(args[2], py.Constant) and args[2].value > 0)):
+                return "int+"
             return "int"
         kind = kind_of(iterable)
         if kind == "str":
@@ -568,6 +591,14 @@ class StmtLowering:
             value = self.expr(e.element)
             self._comp_kinds.append(kind_of(value))
             self.emit(P.expr_stmt(P.call(P.attr(P.load(acc), "append"), value)))
+
+
+def _assigned_python_names(lw: "FunctionLowerer", body: list) -> set[str]:
+    """Python names of the locals a Lumen statement list may assign (conservatively: every binding name)."""
+    from .lower_module import _assigned_in
+
+    names = _assigned_in(body)
+    return {lw.scope.get(name, "v_" + name) for name in names} | {"v_" + name for name in names}
 
 
 def _all_expr_branches(e: ast.If) -> bool:

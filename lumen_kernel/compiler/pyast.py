@@ -6,6 +6,7 @@ them with the Lumen file as `co_filename` and Lumen line numbers on every node.
 from __future__ import annotations
 
 import ast as py
+import functools
 from typing import Any, Iterable, Optional
 
 
@@ -141,25 +142,56 @@ def is_simple(node: py.expr) -> bool:
 
 
 def stamp(node: Any, line: int) -> Any:
-    """Give `node` and every descendant without a position the Lumen `line` (column 0)."""
-    line = max(line, 1)
-    for child in py.walk(node):
-        if isinstance(child, (py.expr, py.stmt, py.excepthandler, py.arg, py.keyword)):
-            if getattr(child, "lineno", None) is None:
-                child.lineno = line
-                child.col_offset = 0
-            if getattr(child, "end_lineno", None) is None:
-                child.end_lineno = child.lineno
-                child.end_col_offset = 0
+    """Give `node` the Lumen `line` (column 0) unless it has a position already. Only the node itself is touched:
+    `ast.fix_missing_locations`, run once per module, gives every descendant without a position the position of
+    its nearest ancestor, so each generated statement's expressions report the statement's line."""
+    if getattr(node, "lineno", None) is None:
+        line = max(line, 1)
+        node.lineno = line
+        node.col_offset = 0
+        node.end_lineno = line
+        node.end_col_offset = 0
     return node
 
 
 _LOCATION_FIELDS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+_POSITIONED = (py.expr, py.stmt, py.excepthandler, py.arg, py.keyword)
+
+
+def fill_locations(tree: py.AST) -> None:
+    """Give every node without a position the position of its nearest positioned ancestor (what
+    `ast.fix_missing_locations` does, without its generator overhead)."""
+    stack: list = [(tree, 1)]
+    while stack:
+        node, line = stack.pop()
+        if isinstance(node, _POSITIONED):
+            own = getattr(node, "lineno", None)
+            if own is None:
+                node.lineno = node.end_lineno = line
+                node.col_offset = node.end_col_offset = 0
+            else:
+                line = own
+                if getattr(node, "end_lineno", None) is None:
+                    node.end_lineno = own
+                    node.end_col_offset = 0
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, py.AST):
+                        stack.append((item, line))
+            elif isinstance(value, py.AST):
+                stack.append((value, line))
 
 
 def py_parse(source: str) -> py.stmt:
-    """One Python statement (or several, as an `if True:` block) parsed from a fixed snippet, without positions so
-    that `stamp` gives it the Lumen line."""
+    """One Python statement (or several, as an `if True:` block) from a fixed snippet, without positions so that
+    `stamp` gives it the Lumen line. Each snippet is parsed once; every use gets a fresh copy."""
+    return clone(_parsed(source))
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed(source: str) -> py.stmt:
     body = py.parse(source).body
     for node in body:
         for child in py.walk(node):
@@ -169,3 +201,12 @@ def py_parse(source: str) -> py.stmt:
     if len(body) == 1:
         return body[0]
     return py.If(test=const(True), body=body, orelse=[])
+
+
+def clone(node: Any) -> Any:
+    """A deep copy of a (position-free) AST tree."""
+    if isinstance(node, list):
+        return [clone(item) for item in node]
+    if not isinstance(node, py.AST):
+        return node
+    return type(node)(**{name: clone(getattr(node, name)) for name in node._fields if hasattr(node, name)})

@@ -4,9 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Span:
-    """A source range: 1-based line and column (columns count characters), end exclusive."""
+    """A source range: 1-based line and column (columns count characters), end exclusive.
+
+    Treat spans as immutable values; they are slotted (not frozen) because the lexer creates one per token.
+    """
 
     file: str
     line: int

@@ -24,6 +24,7 @@ the local `_d`; Lumen locals are Python locals `v_<name>` (captured, never reass
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional
 
@@ -166,33 +167,105 @@ class LineGate:
     """A filter in front of the engine's line probe.
 
     After `install(namespace)`, every line probe of the run counts one step (`steps`) and reaches the engine's probe
-    (so the listeners) only while `armed` is true or when its line number is in `lines` (a frozenset; replace it,
-    never mutate it). Both may be changed from any thread; the Lumen thread sees the change at its next probe.
+    (so the listeners) only while `armed` is true or when its line number is in `lines`. Both may be set from any
+    thread; the Lumen thread sees the change at its next probe. The gate swaps the namespace's probe function
+    whenever they change, so the common case (disarmed, no lines) runs the cheapest probe: a counter increment.
     """
 
-    __slots__ = ("armed", "lines", "steps", "installed")
-
     def __init__(self) -> None:
-        self.armed = True
-        self.lines: frozenset[int] = frozenset()
-        self.steps = 0
-        self.installed = False
+        self._armed = True
+        self._lines: frozenset[int] = frozenset()
+        self._namespace: Optional[dict] = None
+        self._probes: Optional[_GateProbes] = None
+        self._lock = threading.Lock()
+
+    @property
+    def installed(self) -> bool:
+        """Whether the gate is in front of a running program's probe."""
+        return self._probes is not None
+
+    @property
+    def steps(self) -> int:
+        """Line probes run since the gate was installed."""
+        probes = self._probes
+        return probes.steps() if probes is not None else 0
+
+    @property
+    def armed(self) -> bool:
+        """Whether every line reaches the engine's probe."""
+        return self._armed
+
+    @armed.setter
+    def armed(self, value: bool) -> None:
+        with self._lock:
+            self._armed = bool(value)
+            self._select()
+
+    @property
+    def lines(self) -> frozenset[int]:
+        """Line numbers that always reach the engine's probe."""
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: frozenset[int]) -> None:
+        with self._lock:
+            self._lines = frozenset(value)
+            if self._probes is not None:
+                self._probes.set_lines(self._lines)
+            self._select()
 
     def install(self, namespace: dict) -> bool:
-        """Put the filter in front of the line probe of the program running in `namespace` (once); True when
+        """Put the gate in front of the line probe of the program running in `namespace` (once); True when
         installed by this call."""
-        if self.installed:
-            return False
-        forward = namespace.get(_LINE_PROBE)
-        if forward is None:
-            return False
-        gate = self
+        with self._lock:
+            forward = namespace.get(_LINE_PROBE)
+            if self._probes is not None or forward is None:
+                return False
+            self._probes = _GateProbes(forward, self._lines)
+            self._namespace = namespace
+            self._select()
+            return True
 
-        def gated_line_probe(cell: str, line: int) -> None:
-            gate.steps += 1
-            if gate.armed or line in gate.lines:
+    def _select(self) -> None:
+        probes, namespace = self._probes, self._namespace
+        if probes is None or namespace is None:
+            return
+        if self._armed:
+            namespace[_LINE_PROBE] = probes.forwarding
+        elif self._lines:
+            namespace[_LINE_PROBE] = probes.filtering
+        else:
+            namespace[_LINE_PROBE] = probes.counting
+
+
+class _GateProbes:
+    """The three probe functions of a gate, sharing one step counter (Lumen code runs on one thread at a time)."""
+
+    def __init__(self, forward: Callable[[str, int], None], lines: frozenset[int]) -> None:
+        steps = 0
+        watched = lines
+
+        def counting(cell: str, line: int) -> None:
+            nonlocal steps
+            steps += 1
+
+        def filtering(cell: str, line: int) -> None:
+            nonlocal steps
+            steps += 1
+            if line in watched:
                 forward(cell, line)
 
-        namespace[_LINE_PROBE] = gated_line_probe
-        self.installed = True
-        return True
+        def forwarding(cell: str, line: int) -> None:
+            nonlocal steps
+            steps += 1
+            forward(cell, line)
+
+        def set_lines(new: frozenset[int]) -> None:
+            nonlocal watched
+            watched = new
+
+        def count() -> int:
+            return steps
+
+        self.counting, self.filtering, self.forwarding = counting, filtering, forwarding
+        self.set_lines, self.steps = set_lines, count

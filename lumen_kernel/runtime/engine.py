@@ -123,7 +123,7 @@ class Run:
         self.replay = nondet
         self.mode_name = mode
         self.run_id = run_id
-        self.traced = traced
+        self.traced = traced or (mode == "replay" and bool(run_id))   # a replay re-creates the traced run
         self.config = config
         self.tool_concurrency = tool_concurrency
         self.default_tool_timeout_ms = default_tool_timeout_ms
@@ -427,7 +427,7 @@ class Run:
 
         json_args = {key: to_json(value) for key, value in args.items()}
         request = ToolRequest(alias=info.alias, tool_id=info.tool_id, args=json_args, policy=dict(info.policy),
-                              version=info.version)
+                              version=info.version, mcp_url=info.mcp_url)
         bus = self.bus
         seq = bus.reserve("tool_call") if bus.active else None
         pending = self._dispatcher().submit(request)

@@ -103,24 +103,7 @@ _FIRST_WORD = re.compile(r"[ \t]*(\S+)")
 _CALLEE_ENDS = frozenset((")", "]", "}", "?", "!"))
 
 
-# Spans are created by filling the instance dict directly where Span allows it (a plain frozen dataclass): the
-# frozen __init__ costs about a third of the lexing time otherwise. The values and behaviour are those of Span(...).
-_FAST_SPANS = not hasattr(Span, "__slots__")
-
-
-def _fast_span(file: str, line: int, column: int, end_line: int, end_column: int) -> Span:
-    """`Span(file, line, column, end_line, end_column)`, built without the frozen-dataclass __init__."""
-    span = object.__new__(Span)
-    fields = span.__dict__
-    fields["file"] = file
-    fields["line"] = line
-    fields["column"] = column
-    fields["end_line"] = end_line
-    fields["end_column"] = end_column
-    return span
-
-
-_span = _fast_span if _FAST_SPANS else Span
+_span = Span
 
 
 @dataclass
@@ -255,8 +238,6 @@ class _Lexer:
         out: list[Token] = []
         append = out.append
         make_token = Token
-        new = object.__new__
-        fast_spans = _FAST_SPANS
         reserved = RESERVED_WORDS
         name_start = _NAME_START
         first = True
@@ -267,16 +248,7 @@ class _Lexer:
             char = text[0]
             if char == "#":
                 break
-            if fast_spans:   # `_fast_span`, inlined: this loop creates most of the spans of a file
-                span = new(Span)
-                fields = span.__dict__
-                fields["file"] = path
-                fields["line"] = number
-                fields["column"] = start + 1
-                fields["end_line"] = number
-                fields["end_column"] = position + 1
-            else:
-                span = Span(path, number, start + 1, number, position + 1)
+            span = Span(path, number, start + 1, number, position + 1)
             if char in name_start:
                 append(make_token(KEYWORD if text in reserved else IDENT, text, span, None, first, width, space != ""))
             elif char in _DIGITS:

@@ -414,7 +414,8 @@ class StmtParser(ExprParser):
         return ast.AddonStmt(keyword=keyword.text, text=text, body=body, span=self.span_from(keyword))
 
     def parse_attribute(self) -> ast.Attribute:
-        """`@name [(args)] rest_of_line` and its indented section body."""
+        """`@name [(args)] rest_of_line` and its indented section body; `value` is the raw rest of the line
+        (trimmed), `args_text` the text between the parentheses."""
         at_tok = self.advance()
         name_tok = self.expect_field_name()
         args_text: Optional[str] = None
@@ -427,7 +428,7 @@ class StmtParser(ExprParser):
             self.pos = close + 1
         value_start = self.pos
         self.rest_of_line()
-        value = unquote(self.text_between(value_start, self.pos))
+        value = self.text_between(value_start, self.pos)
         end_tok = self.last_token()
         self.skip_section_body(at_tok.indent)
         span = Span(self.path, at_tok.span.line, at_tok.span.column, end_tok.span.end_line, end_tok.span.end_column)
@@ -460,10 +461,3 @@ def is_place(expr: ast.Expr) -> bool:
             expr = expr.obj
             continue
         return False
-
-
-def unquote(text: str) -> str:
-    """Remove one pair of surrounding double quotes."""
-    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
-        return text[1:-1]
-    return text

@@ -31,7 +31,7 @@ from lumen_kernel.tools.policy import check_policy
 from lumen_kernel.tools.schema import validate
 from lumen_kernel.tools.spec import (CallContext, ExecutionFailed, InvalidArguments, OutputValidationFailed,
                                      PolicyViolation, ToolCancelled, ToolError, ToolTimeout)
-from lumen_kernel.tools.table import ToolBinding, ToolTable
+from lumen_kernel.tools.table import ToolBinding, ToolTable, mcp_tool_name
 
 if TYPE_CHECKING:
     import asyncio
@@ -46,7 +46,8 @@ class ToolRequest:
 
     `args` is the JSON object of LANGUAGE.md §5.17 step 1 (`arg<i>` keys for positional arguments); `policy` the
     merged grant (JSON values); `version` the `use tool id@version` text. `project_root` overrides the dispatcher's
-    project root for this call (normally left None).
+    project root for this call (normally left None). `mcp_url` is set for `use tool mcp "URL" as A` (tool id
+    `mcp`): the MCP server configured with that `url` serves the call (TOOLING.md §5.9).
     """
 
     alias: str
@@ -55,6 +56,7 @@ class ToolRequest:
     policy: Mapping[str, Any] = field(default_factory=dict)
     version: str = "1.0.0"
     project_root: Path | None = None
+    mcp_url: str | None = None
 
 
 @dataclass
@@ -257,7 +259,10 @@ class Dispatcher:
             pending = PendingCall(self._issued, request, self)
         try:
             check_policy(request.alias, request.policy, request.args)
-            pending.binding = self.table.lookup(request.tool_id)
+            if request.mcp_url is None:
+                pending.binding = self.table.lookup(request.tool_id)
+            else:
+                pending.binding = self.table.lookup_mcp(request.mcp_url, mcp_tool_name(request.alias, request.policy))
             pending.provider = pending.binding.provider_name
             pending.provider_version = pending.binding.provider_version
             pending.call_args = prepare_arguments(pending.binding.spec, request.args)

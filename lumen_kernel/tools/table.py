@@ -16,6 +16,9 @@ from typing import Any, Callable, Iterable, Mapping
 
 from lumen_kernel.tools.spec import ExecutionFailed, ProviderNotRegistered, ToolSpec
 
+#: Providers named `mcp.<server>` with an `mcp_url` attribute serve `use tool mcp "URL"` aliases (TOOLING.md §5.9).
+MCP_PROVIDER_PREFIX = "mcp."
+
 
 @dataclass(frozen=True)
 class ToolBinding:
@@ -70,6 +73,23 @@ class ToolTable:
             return offers[0]
         raise ExecutionFailed(f"tool '{tool_id}' is offered by providers {_names(offers)}; choose one in lumen.toml "
                               f"[providers]")
+
+    def lookup_mcp(self, url: str, tool: str) -> ToolBinding:
+        """The binding serving `use tool mcp "URL" as A` (TOOLING.md §5.9): tool `<server>.<tool>` of a provider
+        named `mcp.<server>` whose `mcp_url` attribute equals `url` (servers tried by name). Without such a
+        provider: `no provider for tool 'mcp'`; if none of them offers the tool: `provider not registered`."""
+        servers = sorted((provider for provider in self.providers
+                          if getattr(provider, "mcp_url", None) == url
+                          and str(getattr(provider, "name", "")).startswith(MCP_PROVIDER_PREFIX)),
+                         key=lambda provider: str(provider.name))
+        if not servers:
+            raise ProviderNotRegistered("mcp", "no provider for tool 'mcp'")
+        tool_ids = [f"{str(provider.name)[len(MCP_PROVIDER_PREFIX):]}.{tool}" for provider in servers]
+        for provider, tool_id in zip(servers, tool_ids):
+            for binding in self._offers.get(tool_id, ()):
+                if binding.provider is provider:
+                    return binding
+        raise ProviderNotRegistered(tool_ids[0])
 
     def specs(self) -> list[ToolSpec]:
         """Every offered spec, sorted by tool id (then provider name)."""
@@ -132,6 +152,12 @@ def tool_table_for_run(config: Any, *, host: Any = None, warn: Callable[[str], N
 
         host = get_host()
     return build_tool_table(host.tool_registry(config), config, warn=warn)
+
+
+def mcp_tool_name(alias: str, policy: Mapping[str, Any]) -> str:
+    """The MCP tool a `use tool mcp "URL" as A` alias calls: its grant's `tool` key, else the alias lower-cased."""
+    tool = policy.get("tool")
+    return tool if isinstance(tool, str) and tool else alias.lower()
 
 
 def settings_for(provider_name: str, config_tables: Mapping[str, Any]) -> dict:

@@ -193,7 +193,7 @@ def test_attributes_and_code_directives():
     strict, version, package = result.module.attributes
     assert (strict.name, strict.value) == ("strict", "false")
     assert (version.name, version.args_text, version.value) == ("version", "1", "extra text")
-    assert package.value == "x y"
+    assert package.value == '"x y"'  # the raw rest of the line; the directive has the unquoted value
     assert [(d.name, d.value, d.in_prose) for d in result.directives] == [
         ("strict", "false", False), ("version(1)", "extra text", False), ("package", "x y", False)]
 

@@ -127,15 +127,10 @@ class DashboardScreen(Screen):
     # -- keys -----------------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Run keys are disabled when the program does not compile, and when they mean nothing in this state."""
-        if action not in _RUN_ACTIONS:
-            return True
-        if not self.session.compiles:
+        """Run keys are disabled (shown dimmed) when the program does not compile. In other states a key that means
+        nothing (pause while paused, run while running) does nothing, so the footer never changes during a run."""
+        if action in _RUN_ACTIONS and not self.session.compiles:
             return None
-        if action == "pause":
-            return True if self.state == RUNNING else None
-        if action in ("run", "continue", "step"):
-            return None if self.state == RUNNING else True
         return True
 
     def action_run(self) -> None:
@@ -324,7 +319,6 @@ class DashboardScreen(Screen):
     def _set_state(self, state: str) -> None:
         self.state = state
         self._update_header()
-        self.refresh_bindings()
 
     def _update_header(self) -> None:
         header = self.query_one("#header", RunHeader)

@@ -21,4 +21,4 @@ class RunHeader(Static):
         text.append(file)
         text.append(f"  ·  {detail}  ·  ")
         text.append(state, STATE_STYLES.get(state_kind or state, "bold"))
-        self.update(text)
+        self.update(text, layout=False)

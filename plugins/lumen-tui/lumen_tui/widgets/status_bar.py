@@ -23,4 +23,4 @@ class StatusBar(Static):
         """Show any text (no redraw when it did not change)."""
         if text != getattr(self, "_text", None):
             self._text = text
-            self.update(text)
+            self.update(text, layout=False)
