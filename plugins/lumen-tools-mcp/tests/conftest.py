@@ -17,6 +17,7 @@ from lumen_tools_mcp.config import server_config
 from lumen_tools_mcp.provider import McpProvider
 from mcp_test_support import read_log, server_table
 
+
 @dataclass
 class Harness:
     """A provider for the tiny server plus a dispatcher serving it, as a run would have them."""

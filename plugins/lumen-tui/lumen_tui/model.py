@@ -1,9 +1,11 @@
 """What the dashboard shows about a run, rebuilt from its events (TOOLING.md §7.1, §7.3).
 
 `ExecutionModel.apply(events)` folds a batch of runtime events (live `RuntimeEvent`s or a trace's records: anything
-with `seq`, `kind`, `body`, `meta`) into the call stack, the output (last 10,000 lines), the trace rows, the tool
-calls and the run's end, and returns what changed so the UI can update each panel once per batch. The live dashboard
-and the trace browser share it: the browser's state at an event is the model after the events up to it.
+with `seq`, `kind`, `body`, `meta`) into the call stack, the output (last 10,000 lines), the tool calls and the run's
+end, and returns what changed so the UI can update each panel once per batch. It does little per event (a batch may
+hold tens of thousands); the Trace panel formats its rows with `trace_row_text` only when it draws them. The live
+dashboard and the trace browser share the model: the browser's state at an event is the model after the events up
+to it.
 """
 from __future__ import annotations
 
@@ -20,19 +22,6 @@ TRACE_LIMIT = 10_000
 SUMMARY_WIDTH = 100
 #: Stack entry for a frame whose `call_enter` was dropped from a full buffer.
 UNKNOWN_FRAME = "…"
-
-
-@dataclass(frozen=True)
-class TraceRow:
-    """One row of the Trace panel: seq, kind and a one-line summary of the body."""
-
-    seq: int
-    kind: str
-    summary: str
-
-    def text(self) -> str:
-        """The row as one aligned line."""
-        return f"{self.seq:>6}  {self.kind:<15} {self.summary}"
 
 
 @dataclass(frozen=True)
@@ -60,7 +49,6 @@ class Changes:
     """What one `apply` changed."""
 
     output: list[str] = field(default_factory=list)
-    trace: list[TraceRow] = field(default_factory=list)
     tools: list[ToolRow] = field(default_factory=list)
     stack: bool = False
     location: bool = False
@@ -69,12 +57,11 @@ class Changes:
 
 
 class ExecutionModel:
-    """Stack, output, trace rows, tool calls, last line reached and end of one run."""
+    """Stack, output, tool calls, last line reached and end of one run."""
 
     def __init__(self) -> None:
         self.stack: list[str] = []
         self.output: deque[str] = deque(maxlen=OUTPUT_LIMIT)
-        self.trace: deque[TraceRow] = deque(maxlen=TRACE_LIMIT)
         self.tools: list[ToolRow] = []
         self.location: Optional[tuple[str, int]] = None
         self.status: Optional[str] = None
@@ -88,7 +75,6 @@ class ExecutionModel:
         twin = ExecutionModel()
         twin.stack = list(self.stack)
         twin.output = deque(self.output, maxlen=OUTPUT_LIMIT)
-        twin.trace = deque(self.trace, maxlen=TRACE_LIMIT)
         twin.tools = list(self.tools)
         twin.location = self.location
         twin.status, twin.result, twin.error = self.status, self.result, self.error
@@ -115,10 +101,9 @@ class ExecutionModel:
             return
         changes.events.append(event)
         self.last_seq = max(self.last_seq, _int(event.seq))
-        row = TraceRow(_int(event.seq), kind, summarize(kind, body))
-        self.trace.append(row)
-        changes.trace.append(row)
-        if kind == "call_enter":
+        if kind == "emit":
+            self._output(str(body.get("text", "")), changes)
+        elif kind == "call_enter":
             depth = max(1, _int(body.get("depth")))
             del self.stack[depth - 1:]
             self.stack.extend([UNKNOWN_FRAME] * (depth - 1 - len(self.stack)))
@@ -128,8 +113,6 @@ class ExecutionModel:
             depth = max(1, _int(body.get("depth")))
             del self.stack[depth - 1:]
             changes.stack = True
-        elif kind == "emit":
-            self._output(str(body.get("text", "")), changes)
         elif kind == "tool_call":
             tool = tool_row(body, event.meta if isinstance(event.meta, dict) else {})
             self.tools.append(tool)
@@ -153,6 +136,12 @@ class ExecutionModel:
     def _output(self, text: str, changes: Changes) -> None:
         self.output.append(text)
         changes.output.append(text)
+
+
+def trace_row_text(event: Any) -> str:
+    """The Trace panel's row of a numbered event: seq, kind and a one-line summary of the body."""
+    body = event.body if isinstance(event.body, dict) else {}
+    return f"{_int(event.seq):>6}  {event.kind:<15} {summarize(event.kind, body)}"
 
 
 def tool_row(body: dict, meta: dict) -> ToolRow:

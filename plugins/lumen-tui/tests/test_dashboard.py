@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Log, Static, TabbedContent
+from textual.widgets import Static, TabbedContent
 
 from lumen_kernel import hookimpl
 
+from lumen_tui.widgets.line_log import LineLog
 from tui_support import (BROKEN_PROGRAM, ENDLESS_PROGRAM, STEPS_PROGRAM, TOOL_PROGRAM, program_app, run_scenario,
                       wait_for)
 from lumen_tui.panels import registered_panels
@@ -38,7 +39,7 @@ def test_starts_ready_with_the_source_shown(program_file):
         assert source.file == "steps.lm"
         assert source.lines[5] == "cell main() -> Int"
         assert source.execution_line is None
-        assert screen.query_one("#output", Log).lines == []
+        assert screen.query_one("#output", LineLog).lines == []
 
     run_scenario(app, scenario)
 
@@ -120,7 +121,7 @@ def test_continue_to_a_breakpoint(program_file):
         assert source.breakpoints == frozenset()
         await pilot.press("c")
         await wait_for(pilot, lambda: screen.state == "finished", what="finished")
-        assert screen.query_one("#output", Log).lines == ["total 5", "5"]
+        assert screen.query_one("#output", LineLog).lines == ["total 5", "5"]
 
     run_scenario(app, scenario)
 
@@ -132,8 +133,8 @@ def test_run_to_completion_shows_output_trace_and_figures(program_file):
         screen = app.screen
         await pilot.press("r")
         await wait_for(pilot, lambda: screen.state == "finished", what="finished")
-        assert screen.query_one("#output", Log).lines == ["total 5", "5"]
-        trace_lines = screen.query_one("#trace", Log).lines
+        assert screen.query_one("#output", LineLog).lines == ["total 5", "5"]
+        trace_lines = screen.query_one("#trace", LineLog).lines
         assert "run_start" in trace_lines[0]
         assert "run_end" in trace_lines[-1]
         assert any("emit" in line and "total 5" in line for line in trace_lines)
@@ -156,7 +157,7 @@ def test_runtime_error_shows_error_state_and_stack(program_file):
         screen = app.screen
         await pilot.press("r")
         await wait_for(pilot, lambda: screen.state == "error", what="error state")
-        output = screen.query_one("#output", Log).lines
+        output = screen.query_one("#output", LineLog).lines
         assert output[0] == "error: division by zero"
         assert output[1] == "  at main (fail.lm:3)"
         assert screen.query_one("#source").execution_line == 3
@@ -170,7 +171,7 @@ def test_pause_and_resume(program_file):
     async def scenario(pilot):
         screen = app.screen
         await pilot.press("r")
-        await wait_for(pilot, lambda: len(screen.query_one("#output", Log).lines) > 3, what="output")
+        await wait_for(pilot, lambda: len(screen.query_one("#output", LineLog).lines) > 3, what="output")
         assert screen.state == "running"
         await pilot.press("p")
         await paused_after(pilot, screen, 1)
@@ -178,7 +179,7 @@ def test_pause_and_resume(program_file):
         assert screen.query_one("#source").execution_line in (3, 4, 5, 6, 7, 8)
         await pilot.press("r")
         assert screen.state == "running"
-        await wait_for(pilot, lambda: len(screen.query_one("#output", Log).lines) > first // 1000 + 3,
+        await wait_for(pilot, lambda: len(screen.query_one("#output", LineLog).lines) > first // 1000 + 3,
                        what="more output")
         await pilot.press("f6")
         await paused_after(pilot, screen, 2)
@@ -212,7 +213,7 @@ def test_restart_keeps_breakpoints_and_starts_a_fresh_run(program_file):
         await pilot.press("b")
         await pilot.press("c")
         await wait_for(pilot, lambda: screen.state == "finished", what="finished")
-        assert screen.query_one("#output", Log).lines == ["total 5", "5"]
+        assert screen.query_one("#output", LineLog).lines == ["total 5", "5"]
 
     run_scenario(app, scenario)
 
@@ -231,7 +232,7 @@ def test_restart_cancels_a_pending_tool_call(program_file, wait_provider):
         await wait_for(pilot, lambda: first_run.done.is_set(), what="the first run to stop")
         assert first_run.state == "cancelled"
         assert screen.state == "running"
-        assert screen.query_one("#output", Log).lines[-1] == "before"
+        assert screen.query_one("#output", LineLog).lines[-1] == "before"
 
     run_scenario(app, scenario)
 

@@ -210,7 +210,7 @@ def test_model_output_and_result():
     changes = model.apply([event("emit", 1, text="hello"), event("stderr", 0, text="[debug] 1"),
                            event("run_end", 2, status="ok", result_type="Int", result="3")])
     assert changes.output == ["hello", "[debug] 1", "3"] and changes.ended
-    assert [row.seq for row in changes.trace] == [1, 2]
+    assert [e.seq for e in changes.events] == [1, 2]
 
 
 def test_summaries():

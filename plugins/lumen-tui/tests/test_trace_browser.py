@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from lumen_kernel.trace.store import write_rechained
 
+from lumen_tui.widgets.line_log import LineLog
 from tui_support import FIXED_TS, TRACE_PROGRAM, record_trace, run_scenario, trace_app, wait_for
 
 
@@ -42,11 +43,11 @@ def test_scrub_a_trace(program_file, tmp_path: Path):
         assert stack_rows(screen) == ["main"]
         await pilot.press("end")
         assert screen.selected == len(records) - 1 and kinds[-1] == "run_end"
-        output = screen.query_one("#output", Log).lines
+        output = screen.query_one("#output", LineLog).lines
         assert output[0] == "i = 0, total = 0" and output[-2] == "i = 11, total = 132" and output[-1] == "132"
         assert stack_rows(screen) == []
         await pilot.press("home")
-        assert screen.selected == 0 and screen.query_one("#output", Log).lines == []
+        assert screen.selected == 0 and screen.query_one("#output", LineLog).lines == []
         await pilot.press("pagedown")
         assert screen.selected == 20
         await pilot.press("pagedown")
@@ -54,7 +55,7 @@ def test_scrub_a_trace(program_file, tmp_path: Path):
         await pilot.press("pageup", "pageup", "pagedown", "left")
         assert screen.selected == 19
         expected = sum(1 for kind in kinds[:20] if kind == "emit")
-        assert len(screen.query_one("#output", Log).lines) == expected
+        assert len(screen.query_one("#output", LineLog).lines) == expected
         assert screen.query_one("#events").cursor == 19
         assert "event 20 of" in str(screen.query_one("#status", Static).render())
 

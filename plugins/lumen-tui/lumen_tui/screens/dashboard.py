@@ -8,24 +8,26 @@ per tick. No message is posted per runtime event.
 from __future__ import annotations
 
 import os
+import time
 from typing import Any, Callable, ClassVar, Iterable, Optional
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Log, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from lumen_kernel.runtime.debugger import FrameSnapshot
 
 from lumen_tui.live_run import CANCELLED, FINISHED, LiveRun
 from lumen_tui.messages import BreakpointToggled, FrameSelected, JumpToSource
-from lumen_tui.model import OUTPUT_LIMIT, TRACE_LIMIT, Changes, ErrorFrame, ExecutionModel
+from lumen_tui.model import OUTPUT_LIMIT, TRACE_LIMIT, Changes, ErrorFrame, ExecutionModel, trace_row_text
 from lumen_tui.panels import PanelSpec
 from lumen_tui.session import ProgramSession
 from lumen_tui.stepping import RUN, STEP_INTO, STEP_OUT, STEP_OVER, Stop
 from lumen_tui.widgets.call_stack import CallStackView
 from lumen_tui.widgets.diagnostics_list import DiagnosticsList
+from lumen_tui.widgets.line_log import LineLog
 from lumen_tui.widgets.locals_table import LocalsTable
 from lumen_tui.widgets.run_header import RunHeader
 from lumen_tui.widgets.source_view import SourceView
@@ -35,6 +37,8 @@ from lumen_tui.widgets.tools_table import ToolsTable
 READY, RUNNING, PAUSED, FINISHED_STATE, ERROR = "ready", "running", "paused", "finished", "error"
 #: Seconds between two drains of the event buffer.
 DRAIN_INTERVAL = 0.05
+#: Least seconds between two status bar updates while the program runs (state changes update it at once).
+STATUS_INTERVAL = 0.25
 
 _RUN_ACTIONS = frozenset({"run", "pause", "step", "continue", "restart"})
 _STEP_MODES = {"into": STEP_INTO, "over": STEP_OVER, "out": STEP_OUT}
@@ -68,6 +72,7 @@ class DashboardScreen(Screen):
         self._panels: list[Any] = []
         self._frames: list[FrameSnapshot | ErrorFrame] = []
         self._shown_stop: Optional[Stop] = None
+        self._status_due = 0.0
 
     # -- layout ---------------------------------------------------------------------------------------------------
 
@@ -80,9 +85,9 @@ class DashboardScreen(Screen):
                 yield LocalsTable(id="locals")
         with TabbedContent(id="tabs"):
             with TabPane("Output", id="tab-output"):
-                yield Log(id="output", max_lines=OUTPUT_LIMIT)
+                yield LineLog(id="output", max_lines=OUTPUT_LIMIT)
             with TabPane("Trace", id="tab-trace"):
-                yield Log(id="trace", max_lines=TRACE_LIMIT)
+                yield LineLog(id="trace", max_lines=TRACE_LIMIT, render_item=trace_row_text)
             with TabPane("Tools", id="tab-tools"):
                 yield ToolsTable(id="tools")
             with TabPane(f"Diagnostics ({len(self.session.diagnostics)})", id="tab-diagnostics"):
@@ -213,8 +218,8 @@ class DashboardScreen(Screen):
 
     def _reset_panels(self) -> None:
         with self.app.batch_update():
-            self.query_one("#output", Log).clear()
-            self.query_one("#trace", Log).clear()
+            self.query_one("#output", LineLog).clear()
+            self.query_one("#trace", LineLog).clear()
             self.query_one("#tools", ToolsTable).clear()
             self._show_frames([])
             self.query_one("#source", SourceView).set_execution_line(None, follow=False)
@@ -229,10 +234,13 @@ class DashboardScreen(Screen):
         done = live.done.is_set()
         events = live.buffer.drain()
         stop = live.controller.stop
+        new_stop = stop is not None and stop is not self._shown_stop
+        if not events and not new_stop and not done and time.monotonic() < self._status_due:
+            return
         with self.app.batch_update():
             if events:
                 self._apply(self.model.apply(events))
-            if stop is not None and stop is not self._shown_stop:
+            if new_stop:
                 self._show_stop(stop)
             if done:
                 self._finish(live)
@@ -240,9 +248,9 @@ class DashboardScreen(Screen):
 
     def _apply(self, changes: Changes) -> None:
         if changes.output:
-            self.query_one("#output", Log).write_lines(changes.output[-OUTPUT_LIMIT:])
-        if changes.trace:
-            self.query_one("#trace", Log).write_lines([row.text() for row in changes.trace[-TRACE_LIMIT:]])
+            self.query_one("#output", LineLog).write_items(changes.output[-OUTPUT_LIMIT:])
+        if changes.events:
+            self.query_one("#trace", LineLog).write_items(changes.events[-TRACE_LIMIT:])
         if changes.tools:
             self.query_one("#tools", ToolsTable).add_tools(changes.tools)
         if changes.stack and self.state == RUNNING and self._shown_stop is None and not self._frames:
@@ -263,7 +271,7 @@ class DashboardScreen(Screen):
         if live.state == CANCELLED:
             return
         if live.failure:
-            self.query_one("#output", Log).write_line(f"error: {live.failure}")
+            self.query_one("#output", LineLog).write_items([f"error: {live.failure}"])
         self._update_status(live)
         if live.state == FINISHED:
             self._show_frames([])
@@ -325,6 +333,7 @@ class DashboardScreen(Screen):
         header.show(self.display_path, f"cell {self.session.settings.cell}", self.state)
 
     def _update_status(self, live: Optional[LiveRun] = None) -> None:
+        self._status_due = time.monotonic() + STATUS_INTERVAL
         live = live or self.live
         status = self.query_one("#status", StatusBar)
         limit = self.session.settings.fuel

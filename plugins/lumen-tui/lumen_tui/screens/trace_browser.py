@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Log, TabbedContent, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane
 
 from lumen_tui.messages import EventChosen
 from lumen_tui.model import OUTPUT_LIMIT
@@ -22,6 +22,7 @@ from lumen_tui.trace_data import BrowsedTrace, TraceTimeline
 from lumen_tui.widgets.call_stack import CallStackView
 from lumen_tui.widgets.event_detail import EventDetail
 from lumen_tui.widgets.event_list import PAGE_EVENTS, EventList
+from lumen_tui.widgets.line_log import LineLog
 from lumen_tui.widgets.run_header import RunHeader
 from lumen_tui.widgets.status_bar import StatusBar
 from lumen_tui.widgets.tools_table import ToolsTable
@@ -60,7 +61,7 @@ class TraceBrowserScreen(Screen):
                 yield EventDetail(id="detail")
         with TabbedContent(id="tabs"):
             with TabPane("Output", id="tab-output"):
-                yield Log(id="output", max_lines=OUTPUT_LIMIT)
+                yield LineLog(id="output", max_lines=OUTPUT_LIMIT)
             with TabPane("Tools", id="tab-tools"):
                 yield ToolsTable(id="tools")
         search = Input(placeholder="search: event kind or tool id, Enter finds the next, Escape closes", id="search")
@@ -142,10 +143,10 @@ class TraceBrowserScreen(Screen):
             if model and model.error_stack:
                 stack = [f"{frame.cell}  {os.path.basename(frame.file)}:{frame.line}" for frame in model.error_stack]
             self.query_one("#stack", CallStackView).show_frames(stack)
-            output = self.query_one("#output", Log)
+            output = self.query_one("#output", LineLog)
             output.clear()
             if model:
-                output.write_lines(list(model.output))
+                output.write_items(model.output)
             self.query_one("#tools", ToolsTable).show_tools(model.tools if model else [])
             position = f"event {index + 1} of {count}" if count else "no events"
             self.query_one("#status", StatusBar).show_text(f" {position}  │  {self.trace.verdict()}")

@@ -1,0 +1,38 @@
+"""Pull diagnostics (`textDocument/diagnostic`, TOOLING.md §6.1): reports with `resultId` `<uri>@<version>`.
+
+Push diagnostics are published by `state.ServerState` after each analysis.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types
+
+
+def result_id(uri: str, version: Any) -> str:
+    """The result id of a document version."""
+    return f"{uri}@{version}"
+
+
+def register(server: Any) -> None:
+    """Register the pull diagnostics handler."""
+    state = server.state
+    options = types.DiagnosticOptions(inter_file_dependencies=True, workspace_diagnostics=False,
+                                      identifier="lumen")
+
+    @server.handler(types.TEXT_DOCUMENT_DIAGNOSTIC, options)
+    async def pull(params: types.DocumentDiagnosticParams) -> Any:
+        uri = params.text_document.uri
+        analysis = await state.analysis_for(uri, positions=False)
+        current = result_id(uri, analysis.version)
+        if params.previous_result_id == current:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=current)
+        doc_state = state.docs.get(uri)
+        if doc_state is None:
+            from lumen_kernel.analysis.documents import Document
+
+            document = Document.from_text(uri, 0, analysis.text, state.encoding)
+        else:
+            document = doc_state.document
+        return types.RelatedFullDocumentDiagnosticReport(items=state.lsp_diagnostics(document, analysis),
+                                                         result_id=current)

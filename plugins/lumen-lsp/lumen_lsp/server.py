@@ -1,0 +1,126 @@
+"""The Lumen language server: a pygls 2 `LanguageServer` named `lumen-lsp` (TOOLING.md §6).
+
+`create_server()` builds the server and registers every feature module (`sync`, `diagnostics`, `hover`,
+`completion`, `navigation`, `symbols`, `tokens`, `formatting`, `actions`). Each handler is registered through
+`LumenLanguageServer.handler`, which answers an unexpected exception with `InternalError` (message
+`<Type>: <message>`, no traceback) and logs it with `window/logMessage`; the server keeps running.
+
+Test hook: with `LUMEN_LSP_TEST_FAULT=<method>` in the environment, the handler of that LSP method raises before
+doing anything (used by the end-to-end test of handler-error survival).
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import sys
+import traceback
+from typing import Any, Callable, Optional
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+from . import __version__
+from .state import ServerState
+
+SERVER_NAME = "lumen-lsp"
+FAULT_VARIABLE = "LUMEN_LSP_TEST_FAULT"
+
+
+class LumenProtocol(LanguageServerProtocol):
+    """The LSP protocol with Lumen's choice of position encoding: UTF-8 if the client offers it, else UTF-16."""
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        general = params.capabilities.general
+        if general is not None:
+            offered = general.position_encodings or []
+            general.position_encodings = [types.PositionEncodingKind.Utf8] \
+                if types.PositionEncodingKind.Utf8 in offered else []
+        return (yield from super().lsp_initialize(params))
+
+
+class LumenLanguageServer(LanguageServer):
+    """pygls server holding the Lumen `ServerState`."""
+
+    def __init__(self) -> None:
+        super().__init__(SERVER_NAME, __version__, protocol_cls=LumenProtocol, max_workers=2)
+        self.state = ServerState(self.text_document_publish_diagnostics)
+
+    # --------------------------------------------------------------------------------------------- errors
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        """Send `window/logMessage`."""
+        try:
+            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        except Exception:  # noqa: BLE001 - logging must never fail a handler
+            pass
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Errors pygls catches outside our handlers (e.g. malformed messages) are logged, not shown."""
+        self.log(f"lumen-lsp: {type(error).__name__}: {error}", types.MessageType.Error)
+
+    def internal_error(self, method: str, error: BaseException) -> JsonRpcInternalError:
+        """Log an unexpected handler exception and make the `InternalError` answering it."""
+        text = f"{type(error).__name__}: {error}"
+        detail = ""
+        if os.environ.get("LUMEN_DEBUG") == "1":
+            detail = "\n" + "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        self.log(f"lumen-lsp: internal error in {method}: {text}{detail}", types.MessageType.Error)
+        return JsonRpcInternalError(message=text)
+
+    # ------------------------------------------------------------------------------------------- handlers
+
+    def handler(self, method: str, options: Any = None) -> Callable[[Callable], Callable]:
+        """Register a feature handler (sync or async function of `params`) with error handling and the fault
+        hook."""
+        def decorator(function: Callable) -> Callable:
+            fault = os.environ.get(FAULT_VARIABLE) == method
+            if asyncio.iscoroutinefunction(function):
+                @functools.wraps(function)
+                async def wrapped(params: Any) -> Any:
+                    try:
+                        if fault:
+                            raise RuntimeError(f"injected fault in {method}")
+                        return await function(params)
+                    except (JsonRpcException, asyncio.CancelledError):
+                        raise
+                    except Exception as error:  # noqa: BLE001 - answered with InternalError, server goes on
+                        raise self.internal_error(method, error) from None
+            else:
+                @functools.wraps(function)
+                def wrapped(params: Any) -> Any:
+                    try:
+                        if fault:
+                            raise RuntimeError(f"injected fault in {method}")
+                        return function(params)
+                    except JsonRpcException:
+                        raise
+                    except Exception as error:  # noqa: BLE001 - answered with InternalError, server goes on
+                        raise self.internal_error(method, error) from None
+            self.feature(method, options)(wrapped)
+            return function
+        return decorator
+
+
+def create_server() -> LumenLanguageServer:
+    """A server with every feature registered."""
+    from . import actions, completion, diagnostics, formatting, hover, navigation, symbols, sync, tokens
+
+    server = LumenLanguageServer()
+    for module in (sync, diagnostics, hover, completion, navigation, symbols, tokens, formatting, actions):
+        module.register(server)
+    return server
+
+
+def serve(tcp: Optional[str] = None) -> None:
+    """Run the server on stdio, or on `HOST:PORT` with `tcp`."""
+    server = create_server()
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io(sys.stdin.buffer, sys.stdout.buffer)
