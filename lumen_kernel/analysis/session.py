@@ -62,6 +62,7 @@ class Analysis:
     module_stamps: dict[str, Any] = field(default_factory=dict)
     positions_current: bool = True
     exports: tuple = ()
+    tokens: list = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -142,9 +143,18 @@ class AnalysisSession:
         if document is None:
             text, _reason = self.loader.read(path)
             document = OpenDocument(path, text or "", None)
-        return self._analyse(document, lambda: False, count=False)
+        latest = self.analyses.get(key)
+        if latest is not None and latest.text == document.text and latest.positions_current:
+            return latest
+        return self._analyse(document, lambda: False, count=False, lint=False)
 
-    def _analyse(self, document: OpenDocument, cancelled: Callable[[], bool], count: bool = True) -> Analysis:
+    def analyse_text(self, path: str, text: str) -> Analysis:
+        """Analyse a text as if it were the document `path` (e.g. with a placeholder inserted for completion),
+        without linting and without recording it."""
+        return self._analyse(OpenDocument(path, text, None), lambda: False, count=False, lint=False)
+
+    def _analyse(self, document: OpenDocument, cancelled: Callable[[], bool], count: bool = True,
+                 lint: bool = True) -> Analysis:
         program = self.loader.load(document.path, document.text)
         if cancelled():
             raise AnalysisCancelled()
@@ -153,7 +163,7 @@ class AnalysisSession:
             raise AnalysisCancelled()
         root = program.root
         diagnostics = result.diagnostics.get(root.path, [])
-        findings = self._lint(root) if self.lint_enabled else []
+        findings = self._lint(root) if self.lint_enabled and lint else []
         if count:
             self.analysis_count += 1
         exports = tuple(item for item in root.module.items if isinstance(item, IMPORTABLE)) \
@@ -161,17 +171,23 @@ class AnalysisSession:
         return Analysis(path=document.path, version=document.version, text=document.text, source=root.source,
                         program=program, module=root, diagnostics=list(diagnostics), lint=findings,
                         checked=not root.has_syntax_errors and root.module is not None,
-                        module_stamps=self._stamps(program), exports=exports)
+                        module_stamps=self._stamps(program), exports=exports,
+                        tokens=self.loader.tokens(root.path))
 
     def _lint(self, root: LoadedModule) -> list[Diagnostic]:
-        """The lint findings of the root module (unit by unit, see `IncrementalLinter`)."""
+        """The lint findings of the root module (unit by unit, see `IncrementalLinter`), without the `syntax`
+        findings."""
+        from ..tooling.lint import SYNTAX_RULE
+
         key = file_key(root.path)
         linter = self.linters.get(key)
         if linter is None:
             linter = self.linters[key] = IncrementalLinter()
         tokens = self.loader.tokens(root.path)
-        return linter.lint(root.source, root.module, tokens, root.syntax_diagnostics, self.host,
-                           self._settings(root.path))
+        findings = linter.lint(root.source, root.module, tokens, root.syntax_diagnostics, self.host,
+                               self._settings(root.path))
+        # A file with syntax errors gets them again as `syntax` findings: the check diagnostics already say it.
+        return [finding for finding in findings if finding.code != SYNTAX_RULE]
 
     def _settings(self, path: str) -> Any:
         """The `[lint]` settings of the project holding `path` (defaults without or with an invalid manifest)."""
@@ -220,14 +236,14 @@ class AnalysisSession:
     def _reuse(self, previous: Analysis, document: OpenDocument) -> Optional[Analysis]:
         """The previous analysis, shifted, when the document changed only in prose and nothing it imports
         changed; else None."""
-        if previous.text == document.text and previous.version == document.version:
-            return previous
-        if not previous.source.is_markdown:
-            return None
         root_key = file_key(document.path)
         for key, stamp in previous.module_stamps.items():
             if key != root_key and self._stamp_by_key(key, stamp) != stamp:
                 return None
+        if previous.text == document.text and previous.version == document.version:
+            return previous
+        if not previous.source.is_markdown:
+            return None
         source = self.loader.source(document.path, document.text)
         delta = prose_only_change(previous.source, source)
         if delta is None:

@@ -45,7 +45,8 @@ class RunCancelled(BaseException):
 
 @dataclass(frozen=True)
 class Binding:
-    """One local of a Lumen frame: name, kind (`Int`, `List`, ...) and display form (at most 80 characters)."""
+    """One local of a Lumen frame: name, type (the kind, `Int`, `List`…, or the record or enum name) and display
+    form (at most 80 characters)."""
 
     name: str
     type: str
@@ -141,14 +142,24 @@ def _functions_of(namespace: dict) -> dict:
 def _bindings(python_locals: dict, width: int) -> list[Binding]:
     from ..compiler.support import MISSING
     from .render import display
-    from .values import kind_name
 
     bindings = []
     for name, value in python_locals.items():
         if not name.startswith(_LOCAL_PREFIXES) or value is MISSING:
             continue
-        bindings.append(Binding(name[2:], kind_name(value), _shorten(_safe_display(display, value), width)))
+        bindings.append(Binding(name[2:], type_label(value), _shorten(_safe_display(display, value), width)))
     return bindings
+
+
+def type_label(value: Any) -> str:
+    """The type shown for a value: a record's type name, an enum value's enum name, else its kind."""
+    from .values import Record, Union, kind_name
+
+    if isinstance(value, Record):
+        return str(value.type.name)
+    if isinstance(value, Union):
+        return str(value.variant.enum)
+    return kind_name(value)
 
 
 def _safe_display(display: Callable[[Any], str], value: Any) -> str:

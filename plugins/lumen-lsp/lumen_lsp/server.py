@@ -5,8 +5,11 @@
 `LumenLanguageServer.handler`, which answers an unexpected exception with `InternalError` (message
 `<Type>: <message>`, no traceback) and logs it with `window/logMessage`; the server keeps running.
 
-Test hook: with `LUMEN_LSP_TEST_FAULT=<method>` in the environment, the handler of that LSP method raises before
-doing anything (used by the end-to-end test of handler-error survival).
+Test hooks (environment variables read at start-up):
+- `LUMEN_LSP_TEST_FAULT=<method>`: the handler of that LSP method raises before doing anything (end-to-end test of
+  handler-error survival);
+- `LUMEN_LSP_TEST_HOOKS=1`: adds the request `lumen/test/analysisCount`, answering `{"count": N}` with the number
+  of analyses the session has run (prose-only edits reuse the previous analysis and do not count).
 """
 from __future__ import annotations
 
@@ -28,6 +31,8 @@ from .state import ServerState
 
 SERVER_NAME = "lumen-lsp"
 FAULT_VARIABLE = "LUMEN_LSP_TEST_FAULT"
+HOOKS_VARIABLE = "LUMEN_LSP_TEST_HOOKS"
+ANALYSIS_COUNT = "lumen/test/analysisCount"
 
 
 class LumenProtocol(LanguageServerProtocol):
@@ -113,6 +118,12 @@ def create_server() -> LumenLanguageServer:
     server = LumenLanguageServer()
     for module in (sync, diagnostics, hover, completion, navigation, symbols, tokens, formatting, actions):
         module.register(server)
+    if os.environ.get(HOOKS_VARIABLE) == "1":
+        state = server.state
+
+        @server.feature(ANALYSIS_COUNT)
+        async def analysis_count(params: Any) -> dict:
+            return {"count": await state.run(lambda: state.session.analysis_count)}
     return server
 
 

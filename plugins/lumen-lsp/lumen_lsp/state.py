@@ -41,6 +41,7 @@ class DocumentState:
     running: bool = False
     closed: bool = False
     exports: Optional[tuple] = None
+    checked: Optional[Analysis] = None      # the last analysis whose module was type-checked
     waiters: list = field(default_factory=list)
 
 
@@ -174,6 +175,8 @@ class ServerState:
                 if state.closed:
                     return
                 state.analysis = analysis
+                if analysis.checked:
+                    state.checked = analysis
                 if state.document.version == version:
                     self._publish(uri, state, analysis)
                     self._wake(state, analysis)
@@ -205,7 +208,8 @@ class ServerState:
         if analysis is None or analysis.version != state.document.version:
             waiter = asyncio.get_running_loop().create_future()
             state.waiters.append(waiter)
-            self.schedule(uri, immediate=True)
+            if state.task is None:
+                self.schedule(uri)
             analysis = await waiter
         if positions and not analysis.positions_current:
             analysis = await self.run(self._fresh, analysis.path, state)

@@ -113,10 +113,80 @@ def pos(line: int, character: int) -> types.Position:
     return types.Position(line=line, character=character)
 
 
+GEOMETRY = """\
+# A point on the plane.
+record Point
+  x: Int
+  y: Int
+end
+
+enum Shape
+  Circle(Int)
+  Box(w: Int, h: Int)
+  Dot
+end
+
+cell area(s: Shape) -> Int
+  match s
+    Circle(r) -> return 3 * r * r
+    Box(w: w, h: h) -> return w * h
+    Dot -> return 0
+  end
+  return 0
+end
+"""
+
+MAIN = """\
+# Main
+
+Prose about the program.
+
+```lumen
+import geometry: Point, Shape, area
+
+use tool http.get@1.2.0 as Fetch
+
+cell shift(p: Point, dx: Int, dy: Int = 0) -> Point
+  let moved = Point(x: p.x + dx, y: p.y + dy)
+  return moved
+end
+
+cell main() -> Int
+  let p = shift(Point(x: 1, y: 2), 3)
+  let label = "at {p.x}"
+  print(label)
+  return area(Shape.Box(w: p.x, h: p.y))
+end
+```
+"""
+
+
+def write_project(root: Path) -> tuple[Path, Path]:
+    """A workspace with `geometry.lm` and `main.lm.md` (which imports it); returns their paths."""
+    geometry = root / "geometry.lm"
+    main = root / "main.lm.md"
+    geometry.write_text(GEOMETRY, encoding="utf-8")
+    main.write_text(MAIN, encoding="utf-8")
+    return geometry, main
+
+
+def find(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
+    """The 0-based (line, column) of the `occurrence`-th `needle` in `text` (ASCII text)."""
+    index = -1
+    for _ in range(occurrence):
+        index = text.index(needle, index + 1)
+    line = text.count("\n", 0, index)
+    return line, index - (text.rfind("\n", 0, index) + 1)
+
+
 class Helpers:
     """The helpers above, for tests (test modules cannot import conftest under `--import-mode=importlib`)."""
 
     MALFORMED = MALFORMED
+    GEOMETRY = GEOMETRY
+    MAIN = MAIN
+    write_project = staticmethod(write_project)
+    find = staticmethod(find)
     start = staticmethod(start)
     open_document = staticmethod(open_document)
     change_document = staticmethod(change_document)
@@ -137,8 +207,16 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest_lsp.fixture(config=config())
+@pytest_lsp.fixture(config=config({"LUMEN_LSP_TEST_HOOKS": "1"}))
 async def client(lsp_client: LanguageClient):
-    """A started server; each test initializes it (`start`) with its own workspace and options."""
+    """A started server (with the test hooks); each test initializes it (`lsp.start`) with its own workspace and
+    options."""
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=config({"LUMEN_LSP_TEST_FAULT": "textDocument/hover"}))
+async def faulty_client(lsp_client: LanguageClient):
+    """A server whose hover handler raises."""
     yield
     await lsp_client.shutdown_session()

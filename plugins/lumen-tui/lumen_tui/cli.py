@@ -12,7 +12,7 @@ import click
 
 
 @click.command(name="tui")
-@click.argument("file", metavar="FILE", required=False)
+@click.argument("file", metavar="[FILE]", required=False)
 @click.option("--cell", "cell", default="main", show_default=True, metavar="NAME", help="Entry cell to call.")
 @click.option("--arg", "arg_values", multiple=True, metavar="NAME=VALUE",
               help="Argument of the entry cell (JSON, else a string), repeatable.")

@@ -80,7 +80,7 @@ class LiveRun:
         self.listener = DashboardListener(self.buffer, self.controller, self.gate)
         self.state = RUNNING
         self.failure: Optional[str] = None
-        self.started_at = clock()
+        self.started_at = clock()  # reset when the worker starts the program
         self.ended_at: Optional[float] = None
         self.done = threading.Event()
         self._plugin_listeners = listeners
@@ -133,11 +133,13 @@ class LiveRun:
                                                   max_concurrent=self.settings.tool_concurrency)
             if self.controller.cancelled:
                 raise RunCancelled()
+            self.started_at = self.clock()
             outcome = run_program(self.program, cell=self.settings.cell, args=self.settings.args,
                                   fuel=self.settings.fuel, max_call_depth=self.settings.max_call_depth,
                                   listeners=[self.listener, *others], dispatcher=self._dispatcher,
                                   stdout=_DiscardedOutput(), stderr=_StderrToEvents(self.buffer), mode="tui",
                                   run_id=run_id, config=self.config, host=self.host)
+            self.ended_at = self.clock()
             if self.controller.cancelled:
                 self.state = CANCELLED
             else:
@@ -148,8 +150,9 @@ class LiveRun:
             self.state = FAILED
             self.failure = f"internal error: {type(exc).__name__}: {exc}"
         finally:
+            if self.ended_at is None:
+                self.ended_at = self.clock()
             self._close_dispatcher()
-            self.ended_at = self.clock()
             self.done.set()
 
     def _close_dispatcher(self) -> None:

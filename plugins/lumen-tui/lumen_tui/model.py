@@ -51,19 +51,18 @@ class Changes:
     output: list[str] = field(default_factory=list)
     tools: list[ToolRow] = field(default_factory=list)
     stack: bool = False
-    location: bool = False
     ended: bool = False
-    events: list[Any] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)   # numbered events
+    trace: list[Any] = field(default_factory=list)    # rows for the Trace panel: numbered and `line` events
 
 
 class ExecutionModel:
-    """Stack, output, tool calls, last line reached and end of one run."""
+    """Stack, output, tool calls and end of one run."""
 
     def __init__(self) -> None:
         self.stack: list[str] = []
         self.output: deque[str] = deque(maxlen=OUTPUT_LIMIT)
         self.tools: list[ToolRow] = []
-        self.location: Optional[tuple[str, int]] = None
         self.status: Optional[str] = None
         self.result: Optional[str] = None
         self.error: Optional[str] = None
@@ -76,7 +75,6 @@ class ExecutionModel:
         twin.stack = list(self.stack)
         twin.output = deque(self.output, maxlen=OUTPUT_LIMIT)
         twin.tools = list(self.tools)
-        twin.location = self.location
         twin.status, twin.result, twin.error = self.status, self.result, self.error
         twin.error_stack = list(self.error_stack)
         twin.last_seq = self.last_seq
@@ -92,12 +90,11 @@ class ExecutionModel:
     def _apply_one(self, event: Any, changes: Changes) -> None:
         kind = event.kind
         body = event.body if isinstance(event.body, dict) else {}
-        if kind == "line":
-            self.location = (body.get("cell") or "", _int(body.get("line")))
-            changes.location = True
-            return
         if kind == "stderr":
             self._output(str(body.get("text", "")), changes)
+            return
+        changes.trace.append(event)
+        if kind == "line":
             return
         changes.events.append(event)
         self.last_seq = max(self.last_seq, _int(event.seq))
@@ -154,7 +151,9 @@ def tool_row(body: dict, meta: dict) -> ToolRow:
 
 def summarize(kind: str, body: dict) -> str:
     """A one-line summary of an event body for the Trace panel."""
-    if kind == "run_start":
+    if kind == "line":
+        text = f"{body.get('cell')} line {body.get('line')}"
+    elif kind == "run_start":
         text = f"cell {body.get('cell')} args {compact_json(body.get('args'))}"
         if body.get("fuel") is not None:
             text += f" fuel {body.get('fuel')}"

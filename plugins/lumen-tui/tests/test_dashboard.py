@@ -70,6 +70,26 @@ def test_step_three_lines_shows_line_and_locals(program_file):
         assert [str(stack.get_option_at_index(i).prompt) for i in range(stack.option_count)] == \
             ["square  steps.lm:2", "main  steps.lm:9"]
         assert source.cursor_line == 2
+        stack.highlighted = 1  # select the caller's frame: its line and bindings
+        await pilot.pause()
+        assert source.execution_line == 9
+        assert locals_of(screen) == {"total": "0", "i": "0"}
+
+    run_scenario(app, scenario)
+
+
+def test_clicks_set_the_cursor_and_toggle_breakpoints(program_file):
+    app = program_app(program_file("steps.lm", STEPS_PROGRAM))
+
+    async def scenario(pilot):
+        screen = app.screen
+        source = screen.query_one("#source")
+        await pilot.click("#source", offset=(8, 1 + 4))  # the border is row 0: line 5
+        assert source.cursor_line == 5 and source.breakpoints == frozenset()
+        await pilot.click("#source", offset=(1, 1 + 8))  # the marks column of line 9
+        assert screen.breakpoints == {("steps.lm", 9)} and source.breakpoints == {9}
+        await pilot.click("#source", offset=(1, 1 + 8))
+        assert screen.breakpoints == set()
 
     run_scenario(app, scenario)
 
@@ -270,6 +290,10 @@ def test_compile_errors_focus_diagnostics_and_jump_to_source(program_file):
         source = screen.query_one("#source")
         assert source.cursor_line == 3
         assert app.focused is source
+        source.move_to_line(1)
+        error_row = diagnostics.highlighted
+        await pilot.click("#diagnostics", offset=(5, error_row))
+        assert source.cursor_line == 3
 
     run_scenario(app, scenario)
 

@@ -233,3 +233,21 @@ def test_run_program_with_the_dashboard_listener_and_no_ui(steps_program):
 
     outcome = run_program(steps_program, listeners=[listener], stdout=io.StringIO())
     assert outcome.ok and listener.closed and listener.steps == 13
+
+
+def test_bindings_show_record_and_enum_type_names(tmp_path):
+    path = tmp_path / "types.lm"
+    path.write_text("record Point\n  x: Int\n  y: Int\nend\n\nenum Color\n  Red\n  Green\nend\n\n"
+                    "cell main() -> Int\n  let p = Point(x: 1, y: 2)\n  let c = Color.Red\n  let xs = [p]\n"
+                    "  return len(xs)\nend\n", encoding="utf-8")
+    program = load_program(str(path))
+    live = LiveRun(program, RunSettings(), clock=time.monotonic)
+    live.controller.set_breakpoints([(program.root.path, 15)])
+    thread = start(live)
+    stop = wait_stop(live, 1)
+    bindings = {b.name: (b.type, b.display) for b in stop.frames[0].bindings}
+    assert bindings["p"] == ("Point", "Point(x: 1, y: 2)")
+    assert bindings["c"][0] == "Color" and bindings["xs"][0] == "List"
+    live.controller.resume("run")
+    thread.join(10)
+    assert live.state == "finished"

@@ -55,7 +55,7 @@ class DashboardScreen(Screen):
         Binding("o,shift+f11", "step('out')", "Out"),
         Binding("c", "continue", "Continue"),
         Binding("b,f9", "toggle_breakpoint", "Breakpoint"),
-        Binding("R,ctrl+r", "restart", "Restart"),
+        Binding("R,shift+r,ctrl+r", "restart", "Restart"),
     ]
 
     def __init__(self, session: ProgramSession, *, display_path: str, panels: Iterable[PanelSpec] = (),
@@ -249,8 +249,8 @@ class DashboardScreen(Screen):
     def _apply(self, changes: Changes) -> None:
         if changes.output:
             self.query_one("#output", LineLog).write_items(changes.output[-OUTPUT_LIMIT:])
-        if changes.events:
-            self.query_one("#trace", LineLog).write_items(changes.events[-TRACE_LIMIT:])
+        if changes.trace:
+            self.query_one("#trace", LineLog).write_items(changes.trace[-TRACE_LIMIT:])
         if changes.tools:
             self.query_one("#tools", ToolsTable).add_tools(changes.tools)
         if changes.stack and self.state == RUNNING and self._shown_stop is None and not self._frames:

@@ -14,12 +14,11 @@ class CallStackView(OptionList):
         self._rows: list[str] = []
 
     def show_frames(self, rows: list[str]) -> None:
-        """Replace the rows (no redraw when they did not change); highlight the innermost frame."""
-        if rows == self._rows:
-            return
-        self._rows = list(rows)
-        self.clear_options()
-        self.add_options(rows)
+        """Replace the rows (kept when they did not change) and highlight the innermost frame."""
+        if rows != self._rows:
+            self._rows = list(rows)
+            self.clear_options()
+            self.add_options(rows)
         if rows:
             self.highlighted = 0
 

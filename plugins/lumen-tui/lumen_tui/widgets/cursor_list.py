@@ -94,9 +94,17 @@ class CursorList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click moves the cursor to the clicked row."""
-        index = round(self.scroll_y) + event.y
-        if 0 <= index < self.row_count():
+        index = self.clicked_row(event)
+        if index is not None:
             self._move_to(index)
+
+    def clicked_row(self, event: events.MouseEvent) -> int | None:
+        """The row under the mouse, or None (border, scrollbar, past the last row)."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        index = round(self.scroll_y) + offset.y
+        return index if 0 <= index < self.row_count() else None
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the scrollable width equal to the visible width (rows are cut, not scrolled sideways)."""

@@ -81,8 +81,9 @@ class SourceView(CursorList):
 
     def on_click(self, event: events.Click) -> None:
         """A click on the marks column toggles a breakpoint; elsewhere it moves the cursor."""
-        index = round(self.scroll_y) + event.y
-        if event.x < MARK_COLUMNS and 0 <= index < self.row_count():
+        index = self.clicked_row(event)
+        offset = event.get_content_offset(self)
+        if index is not None and offset is not None and offset.x < MARK_COLUMNS:
             event.stop()
             self.post_message(BreakpointToggled(self.file, index + 1))
             return

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from typing import Optional
 
+from rich.text import Text
 from textual.widgets import Static
 
 
 class StatusBar(Static):
     """One line of run figures."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text: Optional[str] = None
 
     def show_figures(self, *, fuel_used: Optional[int], fuel_limit: Optional[int], steps: int, elapsed: float,
                      not_displayed: int) -> None:
@@ -16,11 +21,11 @@ class StatusBar(Static):
             fuel = "fuel unlimited"
         else:
             fuel = f"fuel {fuel_used if fuel_used is not None else 0:,}/{fuel_limit:,}"
-        text = f" {fuel}  │  steps {steps:,}  │  elapsed {elapsed:.1f}s  │  events not displayed {not_displayed:,}"
-        self.show_text(text)
+        self.show_text(f" {fuel}  │  steps {steps:,}  │  elapsed {elapsed:.1f}s  │  "
+                       f"events not displayed {not_displayed:,}")
 
     def show_text(self, text: str) -> None:
         """Show any text (no redraw when it did not change)."""
-        if text != getattr(self, "_text", None):
+        if text != self._text:
             self._text = text
-            self.update(text, layout=False)
+            self.update(Text(text, no_wrap=True, overflow="ellipsis"), layout=False)
