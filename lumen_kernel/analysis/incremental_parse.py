@@ -177,7 +177,7 @@ class IncrementalParser:
             limit = end + 1   # 1-based sentinel line
             result = ChunkResult(
                 [item for item in parsed.module.items if item.span.line < limit],
-                [d for d in parsed.diagnostics if d.span is None or (d.span.line, d.span.column) < (limit, 2)],
+                [d for d in parsed.diagnostics if d.span is None or (d.span.line, d.span.column) < (limit, 1)],
                 [d for d in parsed.directives if d.line < limit],
                 [tok for tok in lexed.tokens if tok.span.line < limit and tok.kind != EOF])
         new_cache[key] = result

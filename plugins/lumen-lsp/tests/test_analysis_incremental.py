@@ -165,7 +165,7 @@ def project(tmp_path: Path) -> Path:
     return main
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_incremental_analysis_equals_a_full_check(project: Path, data: st.DataObject):
     path = str(project)
