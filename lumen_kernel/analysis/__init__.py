@@ -2,9 +2,13 @@
 
 - `positions`: LSP position encodings (UTF-8 / UTF-16 / UTF-32) versus Lumen code point columns;
 - `documents`: open documents and incremental text changes;
-- `incremental_parse`: re-parsing only the top-level declarations that changed;
-- `loader`, `checking`, `linting`: program loading with open documents, cell-body check memo, lint per unit;
-- `session`: `AnalysisSession`, which analyses documents incrementally and reuses analyses after prose edits.
+- `incremental_parse`: re-parsing only the top-level declarations (chunks) that changed;
+- `loader`, `checking`, `linting`: program loading with open documents, the cell-body check memo, lint per unit;
+- `session`: `AnalysisSession`, which analyses documents incrementally and reuses analyses after prose edits;
+- `index`: definitions and name occurrences of a program; `view`: questions about one analysis (signatures,
+  types, documentation);
+- `hover`, `completion`, `outline`, `semantic`, `navigation`: the data behind hover, completion, document
+  symbols, semantic tokens, definition, references and rename.
 
 Nothing in this package imports pygls or lsprotocol.
 """

@@ -3,18 +3,28 @@
 `IncrementalChecker.check(program)` returns what `lumen_kernel.checker.check_program(program, host)` returns. It
 runs the same phases in the same order (the orchestration below mirrors `check_program`; a property test compares
 the two), but keeps a memo of **cell-body results**: the diagnostics a cell's body check reported and the places
-where it performs effects. The body check of a cell depends only on the cell's own syntax tree and on the
-*interface* of the program — every declaration with its bodies left out, the module flags and the import targets
-(a cell's return type is never inferred from its body, LANGUAGE.md §4.6). So a cell whose syntax tree is the same
-object as last time (its chunk was not re-parsed) is not checked again while the interface is unchanged; an edit
-inside one cell body re-checks that cell only, and an edit of a declaration's signature re-checks every cell (its
-dependants by name, conservatively).
+where it performs effects.
+
+The body check of a cell depends on its own syntax tree and on the *interface* of the program: the declarations
+with their bodies left out, the module flags and the imports (a cell's return type is never inferred from its
+body, LANGUAGE.md §4.6). A cell is checked again when its syntax tree is new (its chunk was re-parsed) or when it
+is a **dependant by name** of an interface change:
+
+- the names a changed declaration defines (its name, fields, variants, methods, parameters) are *changed names*;
+  so are the names of every declaration whose signature mentions a changed name (a fixpoint: an alias, or a cell
+  whose parameter has that type, changes with its target), and the local names of imports of changed names;
+- a cell depends on the changed names its source text mentions;
+- a cell whose result holds a diagnostic with a name suggestion (E020, E041, E042) also depends on the set of
+  module-level names; a change of the module flags or of the presence of top-level statements re-checks the whole
+  module.
 
 Declarations, signatures, constants, field defaults, impls, processes, constraints, bounds and effects are cheap
 and always run.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Optional
 
@@ -24,16 +34,43 @@ from ..syntax import ast
 
 # Fields of declarations holding nested cells whose bodies are not part of the interface.
 _METHOD_FIELDS = ("methods", "cells", "operations")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+# Diagnostics whose help may suggest any module-level name (LANGUAGE.md §7.1).
+_SUGGESTING = frozenset(("E020", "E041", "E042"))
+ALL = None      # "every name changed"
 
 
 @dataclass
 class _BodyResult:
-    """What checking one cell body produced."""
+    """What checking one cell body produced, and what it depends on."""
 
     nodes: tuple                 # the syntax tree the result belongs to (kept alive: identity is the key)
-    interface: Any
+    words: frozenset             # identifiers written in the cell's text
+    names: Optional[frozenset]   # the module-level names, when a diagnostic may suggest a name
     diagnostics: list[Diagnostic]
     sources: list[tuple]         # (span, cause, effects, callee key or None)
+
+
+@dataclass
+class _Item:
+    """The interface facts of one top-level declaration."""
+
+    item: Any
+    signature: str
+    defines: frozenset           # every name it makes visible (members and parameters included)
+    exports: frozenset           # the names other signatures can mention: its own name and variant names
+    mentions: frozenset          # identifiers in its signature
+
+
+@dataclass
+class _ModuleInterface:
+    """The interface of one module as last checked."""
+
+    flags: tuple
+    signatures: Counter
+    defines: dict[str, _Item]                # signature -> its item facts
+    imports: tuple                           # (target path or None, star, ((name, local), …)) per import
+    names: frozenset                         # module-level names (declarations and imports)
 
 
 @dataclass
@@ -50,7 +87,8 @@ class IncrementalChecker:
 
     host: Any = None
     memo: dict[tuple, _BodyResult] = field(default_factory=dict)
-    interfaces: dict[int, tuple] = field(default_factory=dict)
+    items: dict[int, _Item] = field(default_factory=dict)
+    interfaces: dict[str, _ModuleInterface] = field(default_factory=dict)
     stats: CheckStats = field(default_factory=CheckStats)
 
     def check(self, program: Any) -> CheckResult:
@@ -68,7 +106,7 @@ class IncrementalChecker:
 
         host = self.host
         stats = CheckStats()
-        interface = self._interface(program)
+        changes, names = self._changes(program)
         info = ProgramInfo(builtins=all_builtins(host))
         result = CheckResult()
         for loaded in program.modules:
@@ -97,8 +135,10 @@ class IncrementalChecker:
             for symbol in module.names.values():
                 if isinstance(symbol, RecordSym) and symbol.module is module:
                     checker.check_field_defaults(symbol)
+            lines = module.loaded.source.program.split("\n")
             for cell in module.cells:
-                self._check_cell(module, cell, checker, interface, symbols, new_memo, stats)
+                self._check_cell(module, cell, checker, lines, changes.get(module.path, ALL),
+                                 names.get(module.path, frozenset()), symbols, new_memo, stats)
             check_constraints(module, checker)
         for module in info.modules:
             resolve_bounds(module)
@@ -114,16 +154,16 @@ class IncrementalChecker:
 
     # ---------------------------------------------------------------------------------------- cell bodies
 
-    def _check_cell(self, module: Any, cell: Any, checker: Any, interface: tuple, symbols: "_CellIndex",
-                    new_memo: dict, stats: CheckStats) -> None:
+    def _check_cell(self, module: Any, cell: Any, checker: Any, lines: list[str], changed: Optional[set],
+                    names: frozenset, symbols: "_CellIndex", new_memo: dict, stats: CheckStats) -> None:
         """Check one cell body, or replay its memoised result."""
         from ..checker.symbols import EffectSource
 
         nodes = _body_nodes(cell)
         key = (module.path, tuple(id(node) for node in nodes))
         entry = self.memo.get(key)
-        if entry is not None and entry.interface == interface and all(
-                a is b for a, b in zip(entry.nodes, nodes)):
+        if entry is not None and changed is not ALL and all(a is b for a, b in zip(entry.nodes, nodes)) \
+                and not (entry.words & changed) and (entry.names is None or (entry.names == names and not changed)):
             callees = [symbols.find(source[3]) if source[3] is not None else None for source in entry.sources]
             if all(callee is not None for callee, source in zip(callees, entry.sources) if source[3] is not None):
                 module.diagnostics.extend(entry.diagnostics)
@@ -142,36 +182,99 @@ class IncrementalChecker:
                     symbols.key(source.callee) if source.callee is not None else None) for source in cell.sources]
         if any(source[3] is None and original.callee is not None for source, original in zip(sources, cell.sources)):
             return
-        new_memo[key] = _BodyResult(nodes=nodes, interface=interface,
-                                    diagnostics=list(module.diagnostics[first_diagnostic:]), sources=sources)
+        diagnostics = list(module.diagnostics[first_diagnostic:])
+        suggests = any(d.code in _SUGGESTING for d in diagnostics)
+        new_memo[key] = _BodyResult(nodes=nodes, words=_words(lines, nodes), names=names if suggests else None,
+                                    diagnostics=diagnostics, sources=sources)
 
     # ------------------------------------------------------------------------------------------ interface
 
-    def _interface(self, program: Any) -> tuple:
-        """The program's interface: per module its path, flags, import targets and declaration signatures."""
-        cache: dict[int, tuple] = {}
-        parts = []
+    def _changes(self, program: Any) -> tuple[dict[str, Optional[set]], dict[str, frozenset]]:
+        """Per module path: the changed names since the last check (ALL when the module must be re-checked
+        entirely), and the module-level names."""
+        changes: dict[str, Optional[set]] = {}
+        names: dict[str, frozenset] = {}
+        items_cache: dict[int, _Item] = {}
+        interfaces: dict[str, _ModuleInterface] = {}
         for loaded in program.modules:
             if loaded.module is None or loaded.has_syntax_errors:
-                parts.append((loaded.path, None))
+                changes[loaded.path] = ALL
                 continue
-            signatures = []
+            items: list[_Item] = []
             has_statements = False
             for item in loaded.module.items:
                 if isinstance(item, ast.Stmt):
                     has_statements = True
                     continue
-                cached = self.interfaces.get(id(item))
-                if cached is None or cached[0] is not item:
-                    cached = (item, _signature(item))
-                cache[id(item)] = cached
-                signatures.append(cached[1])
-            targets = tuple(resolved.target.path if resolved.target is not None else None
-                            for resolved in loaded.imports)
-            parts.append((loaded.path, loaded.strict, loaded.doc_mode, loaded.deterministic, has_statements,
-                          targets, tuple(signatures)))
-        self.interfaces = cache
-        return tuple(parts)
+                cached = self.items.get(id(item))
+                if cached is None or cached.item is not item:
+                    cached = _describe(item)
+                items_cache[id(item)] = cached
+                items.append(cached)
+            imports = tuple(_import_facts(resolved) for resolved in loaded.imports)
+            module_names = set()
+            for described in items:
+                if not isinstance(described.item, ast.ImportDecl):
+                    module_names |= described.exports
+            for target, star, pairs in imports:
+                module_names |= {local for _name, local in pairs}
+                if star and target is not None:
+                    module_names |= names.get(target, frozenset())
+            module_names = frozenset(module_names)
+            current = _ModuleInterface(
+                flags=(loaded.strict, loaded.doc_mode, loaded.deterministic, has_statements),
+                signatures=Counter(described.signature for described in items),
+                defines={described.signature: described for described in items},
+                imports=imports, names=module_names)
+            interfaces[loaded.path] = current
+            names[loaded.path] = module_names
+            changes[loaded.path] = self._module_changes(loaded, current, items, changes)
+        self.items = items_cache
+        self.interfaces = interfaces
+        return changes, names
+
+    def _module_changes(self, loaded: Any, current: _ModuleInterface, items: list[_Item],
+                        changes: dict[str, Optional[set]]) -> Optional[set]:
+        previous = self.interfaces.get(loaded.path)
+        if previous is None or previous.flags != current.flags or len(previous.imports) != len(current.imports):
+            return ALL
+        changed: set[str] = set()        # every changed name (matched against the words of cells)
+        changed_types: set[str] = set()  # changed names other signatures can mention
+        for signature in (previous.signatures - current.signatures) + (current.signatures - previous.signatures):
+            for described in (previous.defines.get(signature), current.defines.get(signature)):
+                if described is not None:
+                    changed |= described.defines
+                    changed_types |= described.exports
+        for (old_target, old_star, old_pairs), (target, star, pairs) in zip(previous.imports, current.imports):
+            if old_target != target or old_star != star or old_pairs != pairs:
+                if star or old_star:
+                    return ALL
+                locals_ = {local for _name, local in old_pairs + pairs}
+                changed |= locals_
+                changed_types |= locals_
+                continue
+            if target is None:
+                continue
+            target_changes = changes.get(target, ALL)
+            if target_changes is ALL:
+                return ALL
+            if not target_changes:
+                continue
+            changed |= target_changes            # members of imported types may have changed too
+            locals_ = {local for name, local in pairs if name in target_changes} if not star else set(target_changes)
+            changed |= locals_
+            changed_types |= locals_
+        affected: set[int] = set()
+        growing = bool(changed_types)
+        while growing:              # declarations whose signature mentions a changed name change too
+            growing = False
+            for described in items:
+                if id(described) not in affected and described.mentions & changed_types:
+                    affected.add(id(described))
+                    changed |= described.defines
+                    changed_types |= described.exports
+                    growing = True
+        return changed
 
 
 def _body_nodes(cell: Any) -> tuple:
@@ -181,12 +284,67 @@ def _body_nodes(cell: Any) -> tuple:
     return (cell.decl,)
 
 
-def _signature(item: Any) -> str:
-    """A declaration without its cell bodies, as text (spans are not part of it)."""
-    return repr(_without_bodies(item))
+def _words(lines: list[str], nodes: tuple) -> frozenset:
+    """The identifiers written in the source text of some nodes (comments and strings included)."""
+    words: set[str] = set()
+    for node in nodes:
+        span = node.span
+        for number in range(span.line, min(span.end_line, len(lines)) + 1):
+            words.update(_WORD.findall(lines[number - 1]))
+    return frozenset(words)
+
+
+def _import_facts(resolved: Any) -> tuple:
+    decl = resolved.decl
+    target = resolved.target.path if resolved.target is not None else None
+    return target, decl.star, tuple((name.name, name.alias or name.name) for name in decl.names)
+
+
+def _describe(item: Any) -> _Item:
+    """Signature text, defined names and mentioned names of a top-level item."""
+    signature = repr(_without_bodies(item))
+    mentions = frozenset(_WORD.findall(signature))
+    exports = set(_top_names(item))
+    if isinstance(item, ast.EnumDecl):
+        exports.update(variant.name for variant in item.variants)
+    if isinstance(item, ast.ImportDecl):
+        exports.update(name.alias or name.name for name in item.names)
+    return _Item(item=item, signature=signature, defines=frozenset(_defined_names(item)),
+                 exports=frozenset(exports), mentions=mentions)
+
+
+def _top_names(item: Any) -> list[str]:
+    """The module-level names a top-level declaration declares."""
+    if isinstance(item, ast.UseToolDecl):
+        return [item.alias] if item.alias else []
+    name = getattr(item, "name", None)
+    return [name] if isinstance(name, str) and name else []
+
+
+def _defined_names(item: Any) -> set[str]:
+    """Every name a declaration makes visible: its own, its members' (fields, variants, methods, parameters,
+    states, operations), and for an impl the trait and target names."""
+    found: set[str] = set(_top_names(item))
+    if isinstance(item, ast.ImplDecl):
+        found.add(item.trait)
+        if isinstance(item.target, ast.NamedType):
+            found.add(item.target.name.split(".")[0])
+    if isinstance(item, ast.ImportDecl):
+        found.update(name.alias or name.name for name in item.names)
+    for node in ast.walk(_without_bodies(item)):
+        if isinstance(node, (ast.FieldDecl, ast.VariantDecl, ast.CellDecl, ast.Param, ast.StateDecl,
+                             ast.VariantField, ast.GenericParam)):
+            name = getattr(node, "name", None)
+            if isinstance(name, str) and name:
+                found.add(name)
+    if isinstance(item, ast.HandlerDecl):
+        for handle in item.handles:
+            found.update(handle.operation)
+    return found
 
 
 def _without_bodies(node: Any) -> Any:
+    """A declaration with the bodies of its cells (and methods) emptied."""
     if isinstance(node, ast.CellDecl):
         return replace(node, body=[])
     if isinstance(node, ast.HandlerDecl):

@@ -128,6 +128,13 @@ def _enclosing_match(lines: list[str], line: int, indent: int) -> int:
     return 0
 
 
+def in_code(source: Any, line: int) -> bool:
+    """Whether a 1-based line of a source is code (always for `.lm`; inside a Lumen fence for `.lm.md`)."""
+    if not source.is_markdown:
+        return True
+    return any(fence.first_code_line <= line <= fence.last_code_line for fence in source.fences)
+
+
 # ------------------------------------------------------------------------------------------------ candidates
 
 _KIND_SORT = {ix.VARIABLE: "1", ix.PARAMETER: "1", ix.CELL: "2", ix.CONST: "2", ix.RECORD: "3", ix.ENUM: "3",

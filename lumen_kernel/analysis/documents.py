@@ -52,10 +52,12 @@ class Document:
     lines: list[str]
     encoding: str = UTF16
     path: str = ""
+    key: str = field(default="", init=False)     # the real path, to match paths however spelled
 
     def __post_init__(self) -> None:
         if not self.path:
             self.path = uri_to_path(self.uri)
+        self.key = os.path.realpath(self.path)
 
     @classmethod
     def from_text(cls, uri: str, version: int, text: str, encoding: str = UTF16) -> "Document":
@@ -162,9 +164,12 @@ class DocumentStore:
 
     def by_path(self, path: str) -> Optional[Document]:
         """The open document of a file path, if any."""
+        for document in self.documents.values():
+            if document.path == path:
+                return document
         wanted = os.path.realpath(path)
         for document in self.documents.values():
-            if os.path.realpath(document.path) == wanted:
+            if document.key == wanted:
                 return document
         return None
 

@@ -28,6 +28,7 @@ from ..syntax.parser import ParseResult, parse_tokens
 from ..syntax.tokens import DEDENT, EOF, INDENT, NEWLINE, OP
 
 _FIRST_WORD = re.compile(r"[A-Za-z_]\w*|@")
+_INITIALS = frozenset(word[0] for word in DECL_WORDS) | {"@"}
 _LABEL_LOOP = re.compile(r"@[ \t]*[A-Za-z_]\w*[ \t]+(?:for|while|loop)\b")
 _OPENERS = frozenset(("(", "[", "{", "?["))
 _CLOSERS = frozenset((")", "]", "}"))
@@ -35,7 +36,7 @@ _CLOSERS = frozenset((")", "]", "}"))
 
 def is_boundary_line(line: str) -> bool:
     """Whether a program line starts a top-level declaration at indentation 0 (a candidate chunk start)."""
-    if not line or line[0] in " \t#":
+    if not line or line[0] not in _INITIALS:
         return False
     match = _FIRST_WORD.match(line)
     if match is None:
@@ -177,7 +178,7 @@ class IncrementalParser:
             limit = end + 1   # 1-based sentinel line
             result = ChunkResult(
                 [item for item in parsed.module.items if item.span.line < limit],
-                [d for d in parsed.diagnostics if d.span is None or (d.span.line, d.span.column) < (limit, 1)],
+                [d for d in parsed.diagnostics if d.span is None or (d.span.line, d.span.column) < (limit, 2)],
                 [d for d in parsed.directives if d.line < limit],
                 [tok for tok in lexed.tokens if tok.span.line < limit and tok.kind != EOF])
         new_cache[key] = result

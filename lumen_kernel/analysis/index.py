@@ -625,7 +625,7 @@ class _Resolver:
         elif isinstance(node, ast.Let):
             self.type_expr(node.type)
             self.expr(node.value)
-            self.pattern(node.target, binding=True, let_target=True)
+            self.pattern(node.target, let_target=True)
             if isinstance(node.target, ast.BindPattern):
                 definition = self.scopes[-1].get(node.target.name)
                 if definition is not None and definition.node is node.target:
@@ -644,7 +644,9 @@ class _Resolver:
 
     # ------------------------------------------------------------------------------------------ patterns
 
-    def pattern(self, node: Any, binding: bool = True, let_target: bool = False) -> None:
+    def pattern(self, node: Any, let_target: bool = False) -> None:
+        """Record a pattern's names; a bare name binds, unless (outside `let`/`for` targets) it names a variant
+        or `ok`/`err` (a tag test, LANGUAGE.md §3.7)."""
         if node is None:
             return
         if isinstance(node, ast.BindPattern):

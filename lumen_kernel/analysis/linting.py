@@ -44,6 +44,7 @@ class IncrementalLinter:
 
     cache: dict[tuple, _Unit] = field(default_factory=dict)
     relinted: int = 0
+    imports: tuple = ((), [], ())   # (key, findings, import items) of the last `unused-import` run
 
     def lint(self, source: SourceFile, module: Optional[ast.Module], tokens: list, syntax_diagnostics:
              list[Diagnostic], host: Any = None, settings: Any = None) -> list[Diagnostic]:
@@ -67,7 +68,8 @@ class IncrementalLinter:
             units.append(script)
         lines = source.program.split("\n")
         builtins_host = _BuiltinsOnly(host)
-        keys = [(tuple(id(item) for item in unit), variants, unit_settings) for unit in units]
+        keys = [(tuple(id(item) for item in unit), variants, unit_settings, _comments_above(lines, unit))
+                for unit in units]
         results: list[Optional[_Unit]] = []
         for key, unit in zip(keys, units):
             cached = self.cache.get(key)
@@ -90,7 +92,12 @@ class IncrementalLinter:
             findings.extend(unit_result.findings)
             used |= unit_result.used
         if UNUSED_IMPORT not in settings.allow:
-            findings.extend(_unused_imports(source, lines, module, used, tokens, settings, builtins_host))
+            imports = tuple(item for item in module.items if isinstance(item, ast.ImportDecl))
+            key = (tuple(id(item) for item in imports), frozenset(used), settings, _comments_above(lines, imports))
+            if self.imports[0] != key or any(a is not b for a, b in zip(self.imports[2], imports)):
+                self.imports = (key, _unused_imports(source, lines, module, used, tokens, settings, builtins_host),
+                                imports)
+            findings.extend(self.imports[1])
         findings.sort(key=Diagnostic.sort_key)
         return findings
 
@@ -182,6 +189,20 @@ def _unused_imports(source: SourceFile, lines: list[str], module: ast.Module, us
     found = lint_source(_source_with_lines(source, lines, ranges), only, host, module=mini, tokens=import_tokens,
                         syntax_diagnostics=[])
     return [finding for finding in found if finding.code == UNUSED_IMPORT]
+
+
+def _comments_above(lines: list[str], items: tuple) -> tuple:
+    """The comment lines right above each item: `# lumen: allow(…)` there applies to the item's first line, and
+    they may belong to another chunk than the item."""
+    blocks = []
+    for item in items:
+        index = item.span.line - 2
+        block = []
+        while 0 <= index < len(lines) and lines[index].strip().startswith("#"):
+            block.append(lines[index])
+            index -= 1
+        blocks.append(tuple(block))
+    return tuple(blocks)
 
 
 def _all_rules() -> list[str]:

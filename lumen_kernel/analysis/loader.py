@@ -10,7 +10,7 @@ import diagnostics, same flags), except that:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -86,7 +86,8 @@ class SessionLoader:
         key = file_key(path)
         cached = self.sources.get(key)
         if cached is None or cached.path != path or cached.text != text:
-            cached = load_source(path, text)
+            patched = patch_markdown_source(cached, text) if cached is not None and cached.path == path else None
+            cached = patched if patched is not None else load_source(path, text)
             if cached.text != text:     # not normalised text (BOM, CR): do not cache under the raw text
                 return cached
             self.sources[key] = cached
@@ -126,6 +127,51 @@ class SessionLoader:
         self.parsed.pop(key, None)
         self.disk.pop(key, None)
         self.sources.pop(key, None)
+
+
+def patch_markdown_source(previous: SourceFile, text: str) -> Optional[SourceFile]:
+    """The markdown `SourceFile` of `text` derived from `previous` when the edit only changed code lines of one
+    Lumen fence (no line of the changed region, before or after, looks like a fence delimiter): the program text
+    gets the new lines, later fences and prose directives move by the line delta. None when that does not apply
+    (the caller extracts the text from scratch)."""
+    if not previous.is_markdown or "\r" in text or text.startswith("\ufeff"):
+        return None
+    old_lines = previous.text.split("\n")
+    new_lines = text.split("\n")
+    limit = min(len(old_lines), len(new_lines))
+    prefix = 0
+    while prefix < limit and old_lines[prefix] == new_lines[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old_lines[-1 - suffix] == new_lines[-1 - suffix]:
+        suffix += 1
+    old_end = len(old_lines) - suffix          # changed: old[prefix:old_end] -> new[prefix:new_end]
+    new_end = len(new_lines) - suffix
+    if any(line.strip().startswith("```") for line in old_lines[prefix:old_end] + new_lines[prefix:new_end]):
+        return None
+    delta = new_end - old_end
+    inside = None
+    for fence in previous.fences:
+        first, last = fence.first_code_line - 1, fence.last_code_line - 1     # 0-based code lines
+        if first <= prefix and old_end - 1 <= last and prefix <= last + 1:
+            inside = fence
+    if inside is None:
+        return None
+    fences = []
+    for fence in previous.fences:
+        if fence.open_line - 1 >= old_end:
+            fence = replace(fence, open_line=fence.open_line + delta, first_code_line=fence.first_code_line + delta,
+                            last_code_line=fence.last_code_line + delta,
+                            close_line=fence.close_line + delta if fence.close_line is not None else None)
+        elif fence is inside:
+            fence = replace(fence, last_code_line=fence.last_code_line + delta,
+                            close_line=fence.close_line + delta if fence.close_line is not None else None)
+        fences.append(fence)
+    program = previous.program.split("\n")
+    program[prefix:old_end] = new_lines[prefix:new_end]
+    directives = [d if d.line - 1 < old_end else replace(d, line=d.line + delta) for d in previous.prose_directives]
+    return SourceFile(path=previous.path, text=text, program="\n".join(program), is_markdown=True, fences=fences,
+                      prose_directives=directives)
 
 
 class _Session:

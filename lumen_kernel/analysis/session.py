@@ -240,8 +240,9 @@ class AnalysisSession:
         for key, stamp in previous.module_stamps.items():
             if key != root_key and self._stamp_by_key(key, stamp) != stamp:
                 return None
-        if previous.text == document.text and previous.version == document.version:
-            return previous
+        if previous.text == document.text:
+            return previous if previous.version == document.version else \
+                replace(previous, version=document.version, extras={})
         if not previous.source.is_markdown:
             return None
         source = self.loader.source(document.path, document.text)

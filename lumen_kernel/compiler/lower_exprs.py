@@ -26,6 +26,9 @@ _ARITH = {"+": "_add", "-": "_sub", "*": "_mul", "/": "_div", "%": "_mod", "**":
 _ORDER = {"<": "_lt", "<=": "_le", ">": "_gt", ">=": "_ge"}
 _PY_ORDER = {"<": py.Lt, "<=": py.LtE, ">": py.Gt, ">=": py.GtE}
 
+#: Built-in type names (§3.8); used as values they evaluate to their name.
+BUILTIN_TYPE_NAMES = frozenset({"Int", "Float", "String", "Bool", "Bytes", "Json", "Null", "Any", "Self"})
+
 #: Builtins implemented by the engine (futures §6.10 and `trace_ref`): Lumen name -> run-time global.
 ENGINE_BUILTINS = {"spawn": "_spawn", "parallel": "_parallel", "race": "_race", "vote": "_vote",
                    "select": "_select", "timeout": "_timeout", "cancel": "_cancel", "trace_ref": "_trace_ref"}
@@ -205,6 +208,8 @@ class ExprLowering:
         builtin = self.compiler.builtin_closure_global(e.id)
         if builtin is not None:
             return P.load(builtin)
+        if e.id in BUILTIN_TYPE_NAMES:       # a type name used as a value is the String of its name (§5.11)
+            return mark_kind(P.const(e.id), "str")
         if self.placeholder:
             return mark_kind(P.const(e.id), "str")
         return P.call("_undefined_name", P.const(e.id))
@@ -303,7 +308,14 @@ class ExprLowering:
 
     def x_Range(self: "FunctionLowerer", e: ast.Range) -> py.expr:
         start, stop, step = self.range_parts(e)
-        return mark_kind(P.call("_range_list", start, stop, P.const(bool(e.inclusive)), step), "list:int")
+        node = mark_kind(P.call("_range_list", start, stop, P.const(bool(e.inclusive)), step), "list:int")
+        node._lumen_range = (start, stop, bool(e.inclusive), step)   # type: ignore[attr-defined]
+        return node
+
+    def range_value(self, node: py.expr) -> py.expr:
+        """The lazy range object for a lowered range expression (membership tests)."""
+        start, stop, inclusive, step = node._lumen_range   # type: ignore[attr-defined]
+        return P.call("_mkrange", start, stop, P.const(inclusive), step)
 
     def range_parts(self: "FunctionLowerer", e: ast.Range) -> list[py.expr]:
         items: list[Callable[[], py.expr]] = [lambda: self.expr(e.start)]
@@ -364,14 +376,16 @@ class ExprLowering:
             lk, rk = kind_of(left), kind_of(right)
             if (lk in _NUMERIC and rk in _NUMERIC) or (lk == "str" and rk == "str"):
                 return mark_bool(P.compare(left, _PY_ORDER[op](), right))
-            if (lk == "int" and rk is None) or (lk is None and rk == "int"):
+            if (lk == "int" and rk is None) or (lk is None and rk == "int") or (lk is None and rk is None):
                 left, right = self.materialize(left), self.materialize(right)
-                unknown = left if lk is None else right
-                return mark_bool(P.ifexp(P.is_(P.call("type", unknown), P.load("int")),
-                                         P.compare(left, _PY_ORDER[op](), right),
+                unknowns = [node for node, kind in ((left, lk), (right, rk)) if kind is None]
+                test = P.and_(*[P.is_(P.call("type", node), P.load("int")) for node in unknowns])
+                return mark_bool(P.ifexp(test, P.compare(left, _PY_ORDER[op](), right),
                                          P.call(_ORDER[op], left, right)))
             return mark_bool(P.call(_ORDER[op], left, right))
         if op == "in":
+            if isinstance(e.right, ast.Range):     # membership in a range: no List is built (§5.4)
+                return mark_bool(P.call("_in", left, self.range_value(right)))
             return mark_bool(P.call("_in", left, right))
         raise NotImplementedError(f"binary operator {op}")
 
@@ -394,6 +408,8 @@ class ExprLowering:
             return self.nullable_arith(op, left, right, K.base(lk), K.base(rk))
         if (lk == "int" and rk is None) or (lk is None and rk == "int"):
             return self.guarded_int_arith(op, left, right, unknown_left=lk is None)
+        if lk is None and rk is None and op in ("+", "-", "*"):
+            return self.guarded_both(op, left, right)
         if lk not in _NUMERIC or rk not in _NUMERIC:
             return None
         if lk == "int" and rk == "int":
@@ -449,6 +465,17 @@ class ExprLowering:
             del unknown._lumen_kind
         if native is None:
             return None
+        return P.ifexp(test, native, P.call(_ARITH[op], left, right))
+
+    def guarded_both(self: "FunctionLowerer", op: str, left: py.expr, right: py.expr) -> py.expr:
+        """Both kinds unknown: the native Int operation when both are Ints at run time, else the helper."""
+        left, right = self.materialize(left), self.materialize(right)
+        test = P.and_(P.is_(P.call("type", left), P.load("int")), P.is_(P.call("type", right), P.load("int")))
+        for node in {id(left): left, id(right): right}.values():
+            node._lumen_kind = "int"   # type: ignore[attr-defined]
+        native = self.int_arith(op, left, right)
+        for node in {id(left): left, id(right): right}.values():
+            del node._lumen_kind       # type: ignore[attr-defined]
         return P.ifexp(test, native, P.call(_ARITH[op], left, right))
 
     def int_arith(self: "FunctionLowerer", op: str, left: py.expr, right: py.expr) -> Optional[py.expr]:

@@ -20,7 +20,7 @@ from . import kinds as K
 from .function import RETURN, FunctionLowerer
 from .names import (CellSym, ConstSym, EnumSym, ImplSym, ModuleScope, ProcessSym, RecordSym, Symbol, ToolSym,
                     VariantSym, dispatch_type_of)
-from .typespec import TypeSpec, build_type_spec, render_type
+from .typespec import build_type_spec, render_type
 
 
 class Mode(NamedTuple):
@@ -111,7 +111,6 @@ class ProgramCompiler:
         self._type_specs: dict[tuple[int, str], str] = {}
         self._tool_infos: dict[tuple[int, str], str] = {}
         self._counter = 0
-        self._current_module: Optional[ModuleScope] = None
         self.specs: dict[str, list[tuple[int, str]]] = {}     # cell pyname -> specialised (parameter, kind)
         self.return_kinds: dict[str, Optional[str]] = {}       # function pyname -> inferred result kind
         self._analysis: dict[str, tuple[dict, bool]] = {}      # function pyname -> last confirmed kinds
@@ -270,7 +269,6 @@ class ProgramCompiler:
         self.infer_return_kinds()
         codes = []
         for scope in self.scopes:
-            self._current_module = scope
             self.defs[scope.index] = []
             self.lower_module(scope)
             module_ast = py.Module(body=self.defs[scope.index], type_ignores=[])
@@ -509,7 +507,6 @@ class ProgramCompiler:
         for _round in range(6):
             changed = False
             for scope in self.scopes:
-                self._current_module = scope
                 for cell in scope.cells:
                     spec = self.specs.get(cell.pyname)
                     name = self.fast_name(cell) if spec is not None else cell.pyname

@@ -51,13 +51,6 @@ def binding_error(error: TypeError, functions: dict) -> Optional[LumenError]:
     return None
 
 
-def call_value(function: Any, *args: Any) -> Any:
-    """Call any value with positional arguments (`type error: <Kind> is not callable` for non-callables)."""
-    if type(function) is Closure:
-        return function.fn(*args)
-    raise type_error(f"{kind_name(function)} is not callable")
-
-
 def call_named(function: Any, args: tuple, named: tuple) -> Any:
     """Call a value with positional arguments and `(name, value)` pairs (§5.10)."""
     if type(function) is not Closure:

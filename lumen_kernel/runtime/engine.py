@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Mapping, Optional
 
@@ -23,12 +23,13 @@ from ..compiler.support import MISSING, STATIC_HELPERS, ProcessType
 from .calls import binding_error, call_named
 from .errors import CallDepthExceeded, FuelExhausted, LumenError, StackFrame
 from .events import EventBus
-from .futures import THREAD_STACK_SIZE, Scheduler
+from .futures import Scheduler
 from .processes import builtin_method
 from .render import display
 from .values import Closure, Instance, TraceRef, kind_name
 
 DEFAULT_MAX_CALL_DEPTH = 10_000
+MAIN_STACK_SIZE = 256 * 1024 * 1024     # the Lumen thread's stack (futures get THREAD_STACK_SIZE)
 
 
 @dataclass
@@ -218,6 +219,8 @@ class Run:
             positional = self._entry_arguments(entry)
             result = self.ns[entry.pyname + "__entry"](*positional)
             return RunOutcome("ok", result)
+        except BrokenPipeError:
+            raise                     # the reader of the output went away: the command ends quietly
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Lumen runtime error
             error = self.to_error(exc)
             error.frames = self.frames(exc)
@@ -395,21 +398,14 @@ class Run:
     # -- tools -----------------------------------------------------------------------------------------------
 
     def _dispatcher(self) -> Any:
+        """The run's tool dispatcher: the one given, else one over the providers plugins register (created on the
+        first tool call, limits from `[runtime]` unless given)."""
         if self.dispatcher is None:
-            from ..tools.dispatch import DEFAULT_MAX_CONCURRENT, DEFAULT_TOOL_TIMEOUT_MS, Dispatcher
-            from ..tools.table import tool_table_for_run
+            from ..tools.dispatch import Dispatcher
 
-            config = self._config()
-            runtime = config.runtime if config is not None else {}
-            concurrency = self.tool_concurrency or runtime.get("max_concurrent_tools") or DEFAULT_MAX_CONCURRENT
-            timeout = self.default_tool_timeout_ms
-            if timeout is None:
-                timeout = runtime.get("default_tool_timeout_ms", DEFAULT_TOOL_TIMEOUT_MS)
-            host = self.host
-            self.dispatcher = Dispatcher(lambda: tool_table_for_run(config, host=host),
-                                         max_concurrent=int(concurrency), default_timeout_ms=timeout,
-                                         project_root=config.root if config is not None else Path.cwd(),
-                                         program_args=self.program_args)
+            self.dispatcher = Dispatcher.for_run(self._config(), host=self.host, max_concurrent=self.tool_concurrency,
+                                                 default_timeout_ms=self.default_tool_timeout_ms,
+                                                 program_args=self.program_args)
         return self.dispatcher
 
     def _config(self) -> Any:
@@ -559,7 +555,7 @@ def _start_worker(target: Callable[[dict], None], box: dict, depth: int) -> thre
     needed = depth * 12 + 10_000
     if sys.getrecursionlimit() < needed:
         sys.setrecursionlimit(needed)
-    stack = min(max(THREAD_STACK_SIZE, depth * 24 * 1024), 1024 * 1024 * 1024)
+    stack = min(max(MAIN_STACK_SIZE, depth * 24 * 1024), 1024 * 1024 * 1024)
     previous = threading.stack_size()
     try:
         threading.stack_size(stack)

@@ -20,7 +20,7 @@ from .compare import svz_key
 from .errors import LumenError, type_error
 from .values import Closure, FutureBase, LumenSet, Record, kind_name
 
-THREAD_STACK_SIZE = 256 * 1024 * 1024
+THREAD_STACK_SIZE = 64 * 1024 * 1024
 
 
 class Killed(BaseException):

@@ -380,6 +380,22 @@ def test_instances_share_state(engine) -> None:
     assert out == "[1]\n"
 
 
+def test_type_names_as_values(engine) -> None:
+    out = engine.output('''
+        enum Color
+          Red
+        end
+        type Id = Int
+        trait T
+          cell t(self: Self) -> Int
+        end
+        cell main()
+          print(Int, String, Color, Id, T, type_of(Int))
+        end
+        ''')
+    assert out == "Int String Color Id T String\n"
+
+
 def test_closure_equality_and_display(engine) -> None:
     out = engine.output('''
         cell inc(x: Int) -> Int = x + 1

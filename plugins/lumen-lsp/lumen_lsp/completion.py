@@ -36,6 +36,8 @@ def register(server: Any) -> None:
         analysis = await state.analysis_for(uri)
         lines = document_lines(state, uri) or [""]
         line, column = lumen_position(state, uri, params.position)
+        if not kernel.in_code(analysis.source, line):
+            return types.CompletionList(is_incomplete=False, items=[])     # markdown prose
         context = kernel.completion_context(lines, line, column)
         text = "\n".join(lines)
         last_checked = state.docs[uri].checked if uri in state.docs else None

@@ -53,7 +53,8 @@ class LumenLanguageServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(SERVER_NAME, __version__, protocol_cls=LumenProtocol, max_workers=2)
-        self.state = ServerState(self.text_document_publish_diagnostics)
+        self.state = ServerState(self.text_document_publish_diagnostics,
+                                 lambda message: self.log(message, types.MessageType.Error))
 
     # --------------------------------------------------------------------------------------------- errors
 

@@ -48,8 +48,10 @@ class DocumentState:
 class ServerState:
     """Documents, analysis session and scheduling of one language server."""
 
-    def __init__(self, publish: Callable[[types.PublishDiagnosticsParams], None]) -> None:
+    def __init__(self, publish: Callable[[types.PublishDiagnosticsParams], None],
+                 log: Callable[[str], None] = lambda message: None) -> None:
         self.publish_notification = publish
+        self.log = log
         self.store = DocumentStore(UTF16)
         self.session = AnalysisSession()
         self.positions = Positions(UTF16, self.lines_of)
@@ -57,6 +59,7 @@ class ServerState:
         self.docs: dict[str, DocumentState] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lumen-analysis")
         self.root: Optional[str] = None
+        self.builtins: Optional[set[str]] = None     # builtin names (filled on first use, on the analysis thread)
 
     # -------------------------------------------------------------------------------------- configuration
 
@@ -172,6 +175,9 @@ class ServerState:
                     analysis = await self.run(self._analyse, document.path, text, version, cancelled)
                 except AnalysisCancelled:
                     continue
+                except Exception as error:  # noqa: BLE001 - reported; the server goes on
+                    self._failed(state, error)
+                    return
                 if state.closed:
                     return
                 state.analysis = analysis
@@ -190,6 +196,14 @@ class ServerState:
     def _analyse(self, path: str, text: str, version: int, cancelled: Callable[[], bool]) -> Analysis:
         self.session.update(path, text, version)
         return self.session.analyse(path, cancelled)
+
+    def _failed(self, state: DocumentState, error: Exception) -> None:
+        """An analysis raised: log it and fail the requests waiting for it (they answer InternalError)."""
+        self.log(f"lumen-lsp: internal error while analysing {state.document.uri}: {type(error).__name__}: {error}")
+        waiters, state.waiters = state.waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_exception(error)
 
     def _wake(self, state: DocumentState, analysis: Analysis) -> None:
         waiters, state.waiters = state.waiters, []
@@ -212,12 +226,13 @@ class ServerState:
                 self.schedule(uri)
             analysis = await waiter
         if positions and not analysis.positions_current:
-            analysis = await self.run(self._fresh, analysis.path, state)
+            analysis = await self.run(self._fresh, analysis.path)
             if analysis.version == state.document.version:
                 state.analysis = analysis
         return analysis
 
-    def _fresh(self, path: str, state: DocumentState) -> Analysis:
+    def _fresh(self, path: str) -> Analysis:
+        """A real analysis of a document (not a reuse after a prose edit)."""
         return self.session.analyse(path, reuse=False)
 
     def _publish(self, uri: str, state: DocumentState, analysis: Analysis) -> None:

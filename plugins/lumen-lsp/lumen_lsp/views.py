@@ -13,10 +13,9 @@ def view_of(state: Any, analysis: Any) -> AnalysisView:
     """The (cached) view of an analysis; call on the analysis thread."""
     view = analysis.extras.get("view")
     if view is None:
-        builtins = state.__dict__.get("_builtins")
-        if builtins is None:
-            builtins = state.__dict__["_builtins"] = builtin_names(state.session.host)
-        view = analysis.extras["view"] = AnalysisView(analysis, builtins)
+        if state.builtins is None:
+            state.builtins = builtin_names(state.session.host)
+        view = analysis.extras["view"] = AnalysisView(analysis, state.builtins)
     return view
 
 

@@ -146,6 +146,12 @@ async def test_prose_only_edits_reuse_the_analysis(client, workspace, lsp):
     assert await analysis_count(client) == before
     [moved] = [d for d in second.diagnostics if d.code == "E041"]
     assert moved.range.start.line == undefined.range.start.line + 2
+    # Requests that need positions get a fresh analysis of the moved code.
+    shift_line, shift_column = lsp.find(text, "cell shift")
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=lsp.pos(shift_line + 2, shift_column + 6)))
+    assert "cell shift(p: Point" in hover.contents.value
+    before = await analysis_count(client)
     code_line, _ = lsp.find(text, "return missing")
     lsp.change_document(client, uri, 3, "  return moved", start=(code_line + 2, 0), end=(code_line + 2, 16))
     third = await lsp.published(client, uri, 3)

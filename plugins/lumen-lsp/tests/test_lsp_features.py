@@ -272,6 +272,29 @@ async def test_missing_end_quick_fix(client, workspace, lsp):
     assert not [d for d in after.diagnostics if d.code == "E013"]
 
 
+async def test_parameter_missing_colon_quick_fix(client, workspace, lsp):
+    await lsp.start(client, workspace)
+    target = workspace / "malformed.lm.md"
+    text = lsp.MALFORMED.read_text(encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
+    uri = lsp.open_document(client, target)
+    params = await lsp.published(client, uri, 1)
+    [missing_colon] = [d for d in params.diagnostics if d.code == "E010"]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=doc(uri), range=missing_colon.range,
+        context=types.CodeActionContext(diagnostics=list(params.diagnostics))))
+    titles = sorted(action.title for action in actions)
+    assert "insert `: `" in titles
+    [action] = [a for a in actions if a.title == "insert `: `"]
+    [edit] = action.edit.changes[uri]
+    lines = text.split("\n")
+    row = lines[edit.range.start.line]
+    lines[edit.range.start.line] = row[:edit.range.start.character] + edit.new_text + row[edit.range.end.character:]
+    lsp.change_document(client, uri, 2, "\n".join(lines))
+    after = await lsp.published(client, uri, 2)
+    assert [d.code for d in after.diagnostics] == [d.code for d in params.diagnostics if d.code != "E010"]
+
+
 async def test_utf16_columns_after_an_emoji(client, workspace, lsp):
     result = await lsp.start(client, workspace)
     assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf16
