@@ -31,10 +31,12 @@ from typing import Any, Optional
 from ..checker import CheckResult, run_plugin_checks
 from ..diagnostics.model import Diagnostic
 from ..syntax import ast
+from .shifting import shift_diagnostic, shift_effect_source
 
 # Fields of declarations holding nested cells whose bodies are not part of the interface.
 _METHOD_FIELDS = ("methods", "cells", "operations")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_LINE_MENTION = re.compile(r"\bline \d+")
 # Diagnostics whose help may suggest any module-level name (LANGUAGE.md §7.1).
 _SUGGESTING = frozenset(("E020", "E041", "E042"))
 ALL = None      # "every name changed"
@@ -45,6 +47,8 @@ class _BodyResult:
     """What checking one cell body produced, and what it depends on."""
 
     nodes: tuple                 # the syntax tree the result belongs to (kept alive: identity is the key)
+    lines: tuple                 # the first line of each node when the result was made
+    local: bool                  # every position of the result lies inside the nodes (so it can move with them)
     words: frozenset             # identifiers written in the cell's text
     names: Optional[frozenset]   # the module-level names, when a diagnostic may suggest a name
     diagnostics: list[Diagnostic]
@@ -71,6 +75,7 @@ class _ModuleInterface:
     defines: dict[str, _Item]                # signature -> its item facts
     imports: tuple                           # (target path or None, star, ((name, local), …)) per import
     names: frozenset                         # module-level names (declarations and imports)
+    items: list = field(default_factory=list)   # the `_Item`s (cached by item identity)
 
 
 @dataclass
@@ -148,6 +153,10 @@ class IncrementalChecker:
             result.diagnostics[module.path].extend(module.diagnostics)
         for path, diagnostics in result.diagnostics.items():
             result.diagnostics[path] = sorted(_unique(diagnostics), key=Diagnostic.sort_key)
+        unchecked = {loaded.path for loaded in program.modules if loaded.module is None or loaded.has_syntax_errors}
+        for key, entry in self.memo.items():
+            if key[0] in unchecked:
+                new_memo.setdefault(key, entry)    # kept for when the syntax error is fixed
         self.memo = new_memo
         self.stats = stats
         return result
@@ -164,6 +173,10 @@ class IncrementalChecker:
         entry = self.memo.get(key)
         if entry is not None and changed is not ALL and all(a is b for a, b in zip(entry.nodes, nodes)) \
                 and not (entry.words & changed) and (entry.names is None or (entry.names == names and not changed)):
+            entry = _moved(entry)
+        else:
+            entry = None
+        if entry is not None:
             callees = [symbols.find(source[3]) if source[3] is not None else None for source in entry.sources]
             if all(callee is not None for callee, source in zip(callees, entry.sources) if source[3] is not None):
                 module.diagnostics.extend(entry.diagnostics)
@@ -184,8 +197,9 @@ class IncrementalChecker:
             return
         diagnostics = list(module.diagnostics[first_diagnostic:])
         suggests = any(d.code in _SUGGESTING for d in diagnostics)
-        new_memo[key] = _BodyResult(nodes=nodes, words=_words(lines, nodes), names=names if suggests else None,
-                                    diagnostics=diagnostics, sources=sources)
+        new_memo[key] = _BodyResult(nodes=nodes, lines=tuple(node.span.line for node in nodes),
+                                    local=_local(nodes, diagnostics, sources), words=_words(lines, nodes),
+                                    names=names if suggests else None, diagnostics=diagnostics, sources=sources)
 
     # ------------------------------------------------------------------------------------------ interface
 
@@ -199,6 +213,10 @@ class IncrementalChecker:
         for loaded in program.modules:
             if loaded.module is None or loaded.has_syntax_errors:
                 changes[loaded.path] = ALL
+                kept = self.interfaces.get(loaded.path)
+                if kept is not None:                    # compared with again once the error is fixed
+                    interfaces[loaded.path] = kept
+                    items_cache.update((id(described.item), described) for described in kept.items)
                 continue
             items: list[_Item] = []
             has_statements = False
@@ -225,7 +243,7 @@ class IncrementalChecker:
                 flags=(loaded.strict, loaded.doc_mode, loaded.deterministic, has_statements),
                 signatures=Counter(described.signature for described in items),
                 defines={described.signature: described for described in items},
-                imports=imports, names=module_names)
+                imports=imports, names=module_names, items=items)
             interfaces[loaded.path] = current
             names[loaded.path] = module_names
             changes[loaded.path] = self._module_changes(loaded, current, items, changes)
@@ -275,6 +293,38 @@ class IncrementalChecker:
                     changed_types |= described.exports
                     growing = True
         return changed
+
+
+def _moved(entry: _BodyResult) -> Optional[_BodyResult]:
+    """The entry, its positions moved with its nodes when they moved by whole lines (all by the same delta);
+    None when it cannot be moved."""
+    deltas = {node.span.line - line for node, line in zip(entry.nodes, entry.lines)}
+    if deltas == {0}:
+        return entry
+    if len(deltas) != 1 or not entry.local:
+        return None
+    delta = deltas.pop()
+    return replace(entry, lines=tuple(node.span.line for node in entry.nodes),
+                   diagnostics=[shift_diagnostic(d, delta) for d in entry.diagnostics],
+                   sources=[shift_effect_source(source, delta) for source in entry.sources])
+
+
+def _local(nodes: tuple, diagnostics: list[Diagnostic], sources: list[tuple]) -> bool:
+    """Whether every position of a body result lies within the lines of its nodes."""
+    ranges = [(node.span.line, node.span.end_line) for node in nodes]
+
+    def inside(span: Any) -> bool:
+        return span is None or any(first <= span.line and span.end_line <= last for first, last in ranges)
+
+    for diagnostic in diagnostics:
+        if not inside(diagnostic.span) or not all(inside(label.span) for label in diagnostic.labels):
+            return False
+        if not all(inside(edit.span) for fix in diagnostic.fixes for edit in fix.edits):
+            return False
+        texts = [diagnostic.message, *diagnostic.notes, *diagnostic.help]
+        if any(_LINE_MENTION.search(text) for text in texts):
+            return False
+    return all(inside(source[0]) for source in sources)
 
 
 def _body_nodes(cell: Any) -> tuple:

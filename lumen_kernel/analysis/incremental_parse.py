@@ -11,7 +11,8 @@ A chunk boundary is used only when the text before it is *closed*: no bracket is
 triple-quoted string, a `\\` continuation) runs into the sentinel line. Otherwise the chunk is merged with the next
 one. With these rules the assembled result equals `parse_source` of the whole text (checked by a property test).
 
-Results are cached by chunk position, chunk text and sentinel text, so an edit re-parses the chunks it touches.
+Results are cached by chunk text and sentinel text, so an edit re-parses the chunks it touches; a chunk that only
+moved (lines were inserted or removed above it) gets its cached result shifted (`shifting`).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from ..syntax.lexer import lex
 from ..syntax.parse_core import DECL_WORDS
 from ..syntax.parser import ParseResult, parse_tokens
 from ..syntax.tokens import DEDENT, EOF, INDENT, NEWLINE, OP
+from .shifting import shift_diagnostic, shift_directive, shift_nodes, shift_tokens
 
 _FIRST_WORD = re.compile(r"[A-Za-z_]\w*|@")
 _INITIALS = frozenset(word[0] for word in DECL_WORDS) | {"@"}
@@ -91,13 +93,23 @@ class ParseStats:
     chunks: int = 0
     parsed: int = 0
     reused: int = 0
+    moved: int = 0
+
+
+@dataclass
+class _Cached:
+    """A cached chunk result and the 0-based line its chunk started on."""
+
+    start: int
+    result: ChunkResult
 
 
 @dataclass
 class IncrementalParser:
-    """Parses successive versions of one file, reusing the chunks whose text did not change."""
+    """Parses successive versions of one file, reusing the chunks whose text did not change (moved by whole lines
+    when lines were inserted or removed above them, see `shifting`)."""
 
-    cache: dict[tuple, ChunkResult] = field(default_factory=dict)
+    cache: dict[tuple, list[_Cached]] = field(default_factory=dict)   # (chunk text, sentinel) -> results
     open_ends: dict[tuple, int] = field(default_factory=dict)   # where unclosed chunks end (see `_closed_end`)
     stats: ParseStats = field(default_factory=ParseStats)
     tokens: list = field(default_factory=list)    # the tokens of the last parsed text (without EOF)
@@ -106,7 +118,7 @@ class IncrementalParser:
         """The parse result of `source`, equal to `lumen_kernel.syntax.parse_source(source)`."""
         lines = source.program.split("\n")
         starts = [0] + boundary_lines(lines)
-        new_cache: dict[tuple, ChunkResult] = {}
+        new_cache: dict[tuple, list[_Cached]] = {}
         new_open: dict[tuple, int] = {}
         stats = ParseStats()
         items: list = []
@@ -151,17 +163,23 @@ class IncrementalParser:
         return ParseResult(module=module, diagnostics=diagnostics, directives=all_directives)
 
     def _chunk(self, source: SourceFile, lines: list[str], start: int, end: int,
-               new_cache: dict[tuple, ChunkResult], stats: ParseStats,
+               new_cache: dict[tuple, list[_Cached]], stats: ParseStats,
                force: bool = False) -> Optional[ChunkResult]:
         """The result of the chunk of lines `start`..`end` (0-based, end exclusive), or None when the text
-        before its sentinel is not closed (`force`: the caller already knows that it is)."""
+        before its sentinel is not closed (`force`: the caller already knows that it is). A cached result of the
+        same text (only closed texts are cached) is reused, moved to `start` when it was elsewhere."""
         sentinel = lines[end] if end < len(lines) else None
-        key = (start, "\n".join(lines[start:end]), sentinel)
-        cached = self.cache.get(key) or new_cache.get(key)
-        if cached is not None:
-            new_cache[key] = cached
+        key = ("\n".join(lines[start:end]), sentinel)
+        candidates = self.cache.get(key)
+        if candidates:
+            chosen = next((entry for entry in candidates if entry.start == start), candidates[0])
+            candidates.remove(chosen)        # one cached result serves one chunk
+            if chosen.start != start:
+                _move(chosen, start)
+                stats.moved += 1
+            new_cache.setdefault(key, []).append(chosen)
             stats.reused += 1
-            return cached
+            return chosen.result
         padded = [""] * start + lines[start:end]
         if sentinel is not None:
             padded.append(sentinel)
@@ -181,7 +199,7 @@ class IncrementalParser:
                 [d for d in parsed.diagnostics if d.span is None or (d.span.line, d.span.column) < (limit, 2)],
                 [d for d in parsed.directives if d.line < limit],
                 [tok for tok in lexed.tokens if tok.span.line < limit and tok.kind != EOF])
-        new_cache[key] = result
+        new_cache.setdefault(key, []).append(_Cached(start, result))
         return result
 
     def _closed_end(self, source: SourceFile, lines: list[str], start: int, candidates: list[int],
@@ -198,6 +216,17 @@ class IncrementalParser:
             found = line - 1 if line is not None else len(lines)
         new_open[key] = found
         return found
+
+
+def _move(entry: _Cached, start: int) -> None:
+    """Move a cached chunk result to another start line (in place for nodes and tokens)."""
+    delta = start - entry.start
+    result = entry.result
+    shift_nodes(result.items, delta)
+    shift_tokens(result.tokens, delta)
+    result.diagnostics = [shift_diagnostic(d, delta) for d in result.diagnostics]
+    result.directives = [shift_directive(d, delta) for d in result.directives]
+    entry.start = start
 
 
 _LAYOUT = (NEWLINE, INDENT, DEDENT)

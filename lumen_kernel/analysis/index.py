@@ -356,7 +356,6 @@ class _Resolver:
         self.path = index.path
         self.lines = index.loaded.source.program.split("\n")
         self.scopes: list[dict[str, Definition]] = []
-        self.function_scopes: list[int] = []     # index in `scopes` where each function's scope starts
         self.type_scopes: list[dict[str, Definition]] = []
 
     # ------------------------------------------------------------------------------------------ records
@@ -373,6 +372,8 @@ class _Resolver:
 
     def local(self, name: str, span: Span, node: Any, kind: str = VARIABLE) -> Definition:
         """Bind a local in the current function scope (a second binding of a name re-uses the first, §5.8)."""
+        if not self.scopes:
+            self.scopes.append({})     # e.g. a pattern inside a constant's initializer
         scope = self.scopes[-1]
         existing = scope.get(name)
         if existing is not None and kind == VARIABLE:
@@ -425,10 +426,12 @@ class _Resolver:
             return
         for definition in self.index.top:
             self.define(definition)
-        self.scopes.append({})          # the script's scope (top-level statements)
+        script: list[dict[str, Definition]] = [{}]     # the top-level statements share one scope
         for item in module.items:
+            # Declarations see module-level names only; the script's locals are not theirs (LANGUAGE.md §4.2).
+            self.scopes = script if isinstance(item, ast.Stmt) else []
             self.item(item)
-        self.scopes.pop()
+        self.scopes = []
 
     def item(self, item: Any) -> None:
         if isinstance(item, ast.CellDecl):

@@ -18,6 +18,7 @@ from typing import Any, Optional
 from ..diagnostics.model import Diagnostic, Span
 from ..source.model import SourceFile
 from ..syntax import ast
+from .shifting import shift_diagnostic
 
 UNUSED_IMPORT = "unused-import"
 
@@ -29,6 +30,19 @@ class _Unit:
     items: tuple
     findings: list[Diagnostic]
     used: set[str]
+    lines: tuple = ()       # the first line of each item when the findings were made
+
+    def moved(self) -> Optional["_Unit"]:
+        """This result with its findings moved along with its items (when all moved by the same number of lines;
+        None otherwise)."""
+        deltas = {item.span.line - line for item, line in zip(self.items, self.lines)}
+        if deltas == {0} or not self.lines:
+            return self
+        if len(deltas) != 1:
+            return None
+        delta = deltas.pop()
+        return replace(self, findings=[shift_diagnostic(d, delta) for d in self.findings],
+                       lines=tuple(item.span.line for item in self.items))
 
 
 class _BuiltinsOnly:
@@ -75,7 +89,7 @@ class IncrementalLinter:
             cached = self.cache.get(key)
             if cached is not None and any(a is not b for a, b in zip(cached.items, unit)):
                 cached = None
-            results.append(cached)
+            results.append(cached.moved() if cached is not None else None)
         dirty = [index for index, result in enumerate(results) if result is None]
         if len(dirty) > WHOLE_MODULE_THRESHOLD:
             fresh = self._lint_whole(source, module, units, dirty, tokens, unit_settings, builtins_host)
@@ -93,7 +107,8 @@ class IncrementalLinter:
             used |= unit_result.used
         if UNUSED_IMPORT not in settings.allow:
             imports = tuple(item for item in module.items if isinstance(item, ast.ImportDecl))
-            key = (tuple(id(item) for item in imports), frozenset(used), settings, _comments_above(lines, imports))
+            key = (tuple(id(item) for item in imports), frozenset(used), settings, _comments_above(lines, imports),
+                   tuple(item.span.line for item in imports))
             if self.imports[0] != key or any(a is not b for a, b in zip(self.imports[2], imports)):
                 self.imports = (key, _unused_imports(source, lines, module, used, tokens, settings, builtins_host),
                                 imports)
@@ -116,7 +131,8 @@ class IncrementalLinter:
             if index in wanted:
                 by_unit[index].append(finding)
         return {index: _Unit(items=units[index], findings=by_unit[index],
-                             used=used_names(ast.Module(path=source.path, items=list(units[index]))))
+                             used=used_names(ast.Module(path=source.path, items=list(units[index]))),
+                             lines=tuple(item.span.line for item in units[index]))
                 for index in dirty}
 
     def _lint_unit(self, source: SourceFile, lines: list[str], unit: tuple, variants: tuple, tokens: list,
@@ -136,7 +152,8 @@ class IncrementalLinter:
         found = lint_source(_source_with_lines(source, lines, ranges), settings, host, module=mini,
                             tokens=unit_tokens, syntax_diagnostics=[])
         kept = [finding for finding in found if _inside(finding.span, unit)]
-        return _Unit(items=unit, findings=kept, used=used_names(ast.Module(path=source.path, items=list(unit))))
+        return _Unit(items=unit, findings=kept, used=used_names(ast.Module(path=source.path, items=list(unit))),
+                     lines=tuple(item.span.line for item in unit))
 
 
 WHOLE_MODULE_THRESHOLD = 6

@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 from ..diagnostics.model import Diagnostic, Edit, Fix, Label, Span
 from ..program import Program
 from ..program.loader import IMPORTABLE, LoadedModule
-from ..source.model import SourceFile, load_source
+from ..source.model import SourceFile
 from .checking import IncrementalChecker
 from .linting import IncrementalLinter
 from .loader import SessionLoader, file_key
@@ -88,7 +88,8 @@ class AnalysisSession:
         self.lint_enabled = lint
         self.documents: dict[str, OpenDocument] = {}
         self.loader = SessionLoader(overlay=self._overlay, host=host)
-        self.checker = IncrementalChecker(host=host)
+        self.checkers: dict[str, IncrementalChecker] = {}      # one memo per analysed root file
+        self.checker = IncrementalChecker(host=host)           # the one used last (tests read its stats)
         self.linters: dict[str, IncrementalLinter] = {}
         self.lint_settings: dict[str, tuple[Any, Any]] = {}
         self.analyses: dict[str, Analysis] = {}
@@ -106,6 +107,7 @@ class AnalysisSession:
         self.documents.pop(key, None)
         self.analyses.pop(key, None)
         self.linters.pop(key, None)
+        self.checkers.pop(key, None)
         self.loader.forget(path)
 
     def _overlay(self, key: str) -> Optional[str]:
@@ -158,7 +160,12 @@ class AnalysisSession:
         program = self.loader.load(document.path, document.text)
         if cancelled():
             raise AnalysisCancelled()
-        result = self.checker.check(program)
+        root_key = file_key(document.path)
+        checker = self.checkers.get(root_key)
+        if checker is None:
+            checker = self.checkers[root_key] = IncrementalChecker(host=self.host)
+        self.checker = checker
+        result = checker.check(program)
         if cancelled():
             raise AnalysisCancelled()
         root = program.root

@@ -96,6 +96,7 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
         self.kinds: dict[str, str] = dict(kinds or {})
         self.assigned: set[str] = set()
         self.facts: list[str] = []            # Int locals known to be positive here (bounds of enclosing ranges)
+        self.lower_bounds: dict[str, int] = {}   # Int locals known to be >= a constant here (after early exits)
         self.observed: dict[str, set] = {}
         self.unsafe: set[str] = set()
         self.returns: set = set()
@@ -206,9 +207,14 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
             if mode.fuel:
                 globals_used.append("_FUEL")
                 head.append(P.py_parse("_FUEL -= 1\nif _FUEL < 0: _fuel_out()"))
-            if self.fn_kind == "lambda":
-                head.append(P.py_parse("_d = _DB + 1"))
-            head.append(P.py_parse(f"if _d > {mode.max_depth}: _depth_out()"))
+            if self.fn_kind == "lambda" and not mode.events and not self.boundary \
+                    and not _uses_name(list(prelude or []) + body, "_d"):
+                # a lambda that calls no cell needs its depth only for this check: no `_d` local
+                head.append(P.py_parse(f"if _DB >= {mode.max_depth}: _depth_out()"))
+            else:
+                if self.fn_kind == "lambda":
+                    head.append(P.py_parse("_d = _DB + 1"))
+                head.append(P.py_parse(f"if _d > {mode.max_depth}: _depth_out()"))
             if mode.events:
                 head.append(P.expr_stmt(P.call("_call_enter", P.const(self.display), P.load("_d"))))
         if self.boundary:
@@ -245,3 +251,8 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
         name = self.temp()
         return py.If(test=P.const(True), body=[P.assign(name, value), P.py_parse("_DB = _db0"),
                                                P.ret(P.load(name))], orelse=[])
+
+
+def _uses_name(nodes: list[py.stmt], name: str) -> bool:
+    """Whether any of `nodes` reads or writes the Python variable `name`."""
+    return any(type(node) is py.Name and node.id == name for stmt in nodes for node in py.walk(stmt))

@@ -220,9 +220,17 @@ class ExprLowering:
         if pyname not in self.assigned:
             self.unsafe.add(pyname)
             return node
-        if pyname in self.facts and self.kinds.get(pyname) in ("int", "int+"):
+        kind = self.kinds.get(pyname)
+        if kind in ("int", "int+"):
+            bound = self.lower_bounds.get(pyname)
+            if bound is not None:
+                node._lumen_min = bound   # type: ignore[attr-defined]
+                if bound >= 0:
+                    return mark_kind(node, "int+")
+        if pyname in self.facts and kind in ("int", "int+"):
+            node._lumen_min = max(1, getattr(node, "_lumen_min", 1))   # type: ignore[attr-defined]
             return mark_kind(node, "int+")
-        return mark_kind(node, self.kinds.get(pyname))
+        return mark_kind(node, kind)
 
     def symbol_value(self: "FunctionLowerer", symbol: Symbol, name: str) -> py.expr:
         """A module-level name used as a value (§5.11)."""
@@ -485,11 +493,23 @@ class ExprLowering:
         both_nonneg = nonneg(left) and nonneg(right)
         if op in ("+", "-", "*"):
             py_op = {"+": py.Add, "-": py.Sub, "*": py.Mult}[op]()
+            low = getattr(left, "_lumen_min", None)
+            if op == "-" and const is not None and const >= 0 and low is not None and low - const >= 0:
+                # `x - c` with `x >= low >= c`: between 0 and x, so within range (no check)
+                node = mark_kind(py.BinOp(left=left, op=py_op, right=right), "int+")
+                node._lumen_min = low - const   # type: ignore[attr-defined]
+                return node
+            if both_nonneg and op in ("+", "*"):
+                left, right = _merge_checks(op, left, right), _merge_checks(op, right, left)
+                raw = py.BinOp(left=left, op=py_op, right=right)
+                name = self.temp()
+                check = P.compare(P.walrus(name, raw), py.LtE(), P.const(INT_MAX))
+                node = mark_kind(P.ifexp(check, P.load(name), P.call("_overflow")), "int+")
+                if _pure(left) and _pure(right):
+                    node._lumen_raw = raw   # type: ignore[attr-defined]
+                return node
             name = self.temp()
             result = P.walrus(name, py.BinOp(left=left, op=py_op, right=right))
-            if both_nonneg and op in ("+", "*"):
-                check = P.compare(result, py.LtE(), P.const(INT_MAX))
-                return mark_kind(P.ifexp(check, P.load(name), P.call("_overflow")), "int+")
             if const is not None and const >= 0 and op == "+":
                 check = P.compare(result, py.LtE(), P.const(INT_MAX))
             elif const is not None and const >= 0 and op == "-":
@@ -623,8 +643,22 @@ class ExprLowering:
 
     def list_index(self: "FunctionLowerer", obj: py.expr, index: py.expr, kind: str) -> py.expr:
         """`xs[i]` on a List with an Int index (§5.7: null when out of range), without a helper call."""
-        obj, index = self.materialize(obj), self.materialize(index)
+        obj = self.materialize(obj)
         name = self.temp()
+        raw = getattr(index, "_lumen_raw", None)
+        if raw is not None:
+            # a non-negative sum/product of pure operands: a valid index is below the List's length, so the
+            # 64-bit range check is needed only when the read fails
+            spot = self.temp()
+            self.emit(py.Try(body=[P.assign(name, P.subscript(obj, P.walrus(spot, raw)))],
+                             handlers=[py.ExceptHandler(type=P.load("IndexError"), name=None, body=[
+                                 P.if_(P.compare(P.load(spot), py.Gt(), P.const(INT_MAX)),
+                                       [P.expr_stmt(P.call("_overflow"))]),
+                                 P.assign(name, P.const(None))])],
+                             orelse=[], finalbody=[]))
+            element = K.element(kind)
+            return mark_kind(P.load(name), element + "?" if element else None)
+        index = self.materialize(index)
         if nonneg(index):
             read: py.expr = P.subscript(obj, index)
         else:
@@ -774,6 +808,30 @@ def _inline_expr(body: Optional[list[ast.Stmt]]) -> Optional[ast.Expr]:
     return body[0].expr
 
 
+def _pure(node: py.expr) -> bool:
+    """Whether evaluating `node` has no effect and cannot fail: a name, a constant, or the unchecked form of a
+    non-negative sum/product of such (see `_merge_checks`)."""
+    if isinstance(node, (py.Name, py.Constant)):
+        return True
+    return isinstance(node, py.BinOp) and getattr(node, "_lumen_pure", False)
+
+
+def _merge_checks(op: str, operand: py.expr, other: py.expr) -> py.expr:
+    """In `operand op other` over non-negative Ints, drop the range check of an operand that is itself a checked
+    non-negative sum/product of pure operands when the result bounds it from above (always for `+`; for `*` when
+    `other` is at least 1) and `other` is pure: the check of the whole then covers it (same error, and nothing
+    observable runs in between)."""
+    raw = getattr(operand, "_lumen_raw", None)
+    if raw is None or not _pure(other):
+        return operand
+    if op == "*":
+        low = other.value if isinstance(other, py.Constant) else getattr(other, "_lumen_min", None)
+        if not isinstance(low, int) or low < 1:
+            return operand
+    raw._lumen_pure = True   # type: ignore[attr-defined]
+    return raw
+
+
 def _keep_marks(target: py.expr, source: py.expr) -> py.expr:
     """Copy the static-kind marks of `source` onto `target`."""
     if getattr(source, "_lumen_bool", False):
@@ -785,5 +843,7 @@ def _keep_marks(target: py.expr, source: py.expr) -> py.expr:
         mark_kind(target, kind_of(source))
     if nonneg(source):
         target._lumen_nonneg = True   # type: ignore[attr-defined]
+    if getattr(source, "_lumen_min", None) is not None:
+        target._lumen_min = source._lumen_min   # type: ignore[attr-defined]
     return target
 

@@ -33,9 +33,36 @@ class StmtLowering:
         if not stmts:
             self.deliver(ctx, P.const(None))
             return
-        for stmt in stmts[:-1]:
-            self.stmt(stmt, DISCARD)
-        self.stmt(stmts[-1], ctx)
+        saved_bounds = self.lower_bounds
+        try:
+            for i, stmt in enumerate(stmts[:-1]):
+                self.stmt(stmt, DISCARD)
+                self.note_early_exit(stmt, stmts[i + 1:])
+            self.stmt(stmts[-1], ctx)
+        finally:
+            self.lower_bounds = saved_bounds
+
+    def note_early_exit(self: "FunctionLowerer", stmt: ast.Stmt, rest: list[ast.Stmt]) -> None:
+        """After `if x < c … return end` (no else) the rest of the block runs only when `x >= c`: record that
+        lower bound for an Int local `x` that the rest of the block never assigns (it drops range checks)."""
+        e = stmt.expr if isinstance(stmt, ast.ExprStmt) else None
+        if not isinstance(e, ast.If) or len(e.branches) != 1 or e.else_body is not None:
+            return
+        body, test = e.branches[0].body, e.branches[0].condition
+        if not body or not isinstance(body[-1], ast.Return) or not isinstance(test, ast.Binary):
+            return
+        if isinstance(test.left, ast.Name) and isinstance(test.right, ast.IntLit) and test.op in ("<", "<="):
+            name, bound = test.left.id, test.right.value + (1 if test.op == "<=" else 0)
+        elif isinstance(test.right, ast.Name) and isinstance(test.left, ast.IntLit) and test.op in (">", ">="):
+            name, bound = test.right.id, test.left.value + (1 if test.op == ">=" else 0)
+        else:
+            return
+        pyname = self.scope.get(name)
+        if pyname is None or pyname not in self.assigned or self.kinds.get(pyname) not in ("int", "int+"):
+            return
+        if pyname in _assigned_python_names(self, rest):
+            return
+        self.lower_bounds = {**self.lower_bounds, pyname: max(bound, self.lower_bounds.get(pyname, bound))}
 
     def deliver(self: "FunctionLowerer", ctx: "Ctx", value: py.expr) -> None:
         """Send a value to a context."""
@@ -153,6 +180,26 @@ class StmtLowering:
             kind, key = keys[-1]
             reader = "_index" if kind == "index" else "_field"
             rhs = self.compound(s.op, P.call(reader, containers[-1], key), rhs)
+        root_kind = kind_of(root)
+        pyname = self.bind_name(root_name)
+        if len(keys) == 1 and keys[0][0] == "index" and K.is_map(root_kind) and isinstance(containers[0], py.Name) \
+                and containers[0].id == pyname and isinstance(keys[0][1], (py.Name, py.Constant)) \
+                and kind_of(keys[0][1]) == "str":
+            # `m[k] = v` on a Map local with a String key: the in-place update of `set_index_root` inline (the
+            # reference count is 2 here: the local and `getrefcount`'s argument)
+            rhs = self.materialize(rhs)
+            key = keys[0][1]
+            self.emit(py.If(test=P.compare(P.call("_refcount", P.load(pyname)), py.LtE(), P.const(2)),
+                            body=[P.stamp(py.Assign(targets=[py.Subscript(value=P.load(pyname), slice=key, ctx=py.Store())],
+                                                    value=rhs), self.line)],
+                            orelse=[P.stamp(P.assign(pyname, P.call("_set_index_root", P.load(pyname), key, rhs)),
+                                            self.line)]))
+            element = K.element(root_kind)
+            element = kind_of(rhs) if element == "*" else element
+            same = element is not None and kind_of(rhs) == element
+            self.note_binding(pyname, K.map_of(element) if same else "map")
+            self.after_statement(ctx)
+            return
         value = rhs
         for position in range(len(keys) - 1, -1, -1):
             container = containers[position]

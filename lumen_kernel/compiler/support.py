@@ -383,6 +383,6 @@ STATIC_HELPERS: dict[str, Any] = {
     "_Union": Union, "_Record": Record, "_Closure": Closure, "_MISSING": MISSING, "_ABSENT": ABSENT,
     "_record_type": record_type, "_record_closure": record_closure, "_variant_closure": variant_closure,
     "_MethodSite": MethodSite, "_meth": call_method, "_methk": call_method_named, "_process_type": process_type,
-    "_set_index_root": set_index_root, "_set_field_root": set_field_root,
+    "_set_index_root": set_index_root, "_refcount": _refcount, "_set_field_root": set_field_root,
     "_int_div": ops.int_div, "_int_mod": ops.int_mod, "_float_div": ops.float_div, "_float_mod": ops.float_mod,
 }

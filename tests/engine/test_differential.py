@@ -79,7 +79,8 @@ def show(value) -> str:
         return "inf" if value > 0 else "-inf"
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value)}.0" if not (value == 0 and math.copysign(1, value) < 0) else "-0.0"
-    return format(Decimal(repr(value)), "f")
+    text = format(Decimal(repr(value)), "f")
+    return text[:-2] if text.endswith(".0") else text   # integral, 1e15 or more in magnitude: no `.0`
 
 
 def source(node: tuple) -> str:

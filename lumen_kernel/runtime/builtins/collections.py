@@ -49,13 +49,16 @@ def sort_by(xs: Any, f: Any) -> list:
         return []
     if type(f) is Closure:
         f = f.fn     # call the function behind the Closure directly (skips Closure.__call__)
-    decorated = [(total_order_key(f(e)), e) for e in items]
-    decorated.sort(key=_first)
-    return [e for _, e in decorated]
-
-
-def _first(pair: tuple) -> Any:
-    return pair[0]
+    keys = [f(e) for e in items]
+    if len(set(map(type, keys))) == 1 and (type(keys[0]) is int or type(keys[0]) is str):
+        # all keys Ints (or all Strings): the total order of §5.4 is Python's own order on them
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+    else:
+        order_keys = [total_order_key(k) for k in keys]
+        order = sorted(range(len(keys)), key=order_keys.__getitem__)
+    if type(items) is not list:
+        items = list(items)
+    return [items[i] for i in order]
 
 
 def reverse(x: Any) -> Any:

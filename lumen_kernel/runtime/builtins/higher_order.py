@@ -33,7 +33,8 @@ def filter_(xs: Any, f: Any) -> Any:
     if items is None or not callable(f):
         return xs
     f = _direct(f)
-    return [e for e in items if truthy(f(e))]
+    # a predicate nearly always returns a Bool: test for it before calling `truthy`
+    return [e for e in items if (r := f(e)) is True or (r is not False and truthy(r))]
 
 
 def reduce(xs: Any, f: Any, init: Any = ABSENT) -> Any:
@@ -126,7 +127,8 @@ def group_by(xs: Any, f: Any) -> dict:
     groups: dict = {}
     for e in items:
         key = f(e)
-        key = key if type(key) is str else concat(key)
+        if type(key) is not str:
+            key = str(key) if type(key) is int else concat(key)
         group = groups.get(key)
         if group is None:
             groups[key] = [e]

@@ -28,6 +28,7 @@ from pygls.protocol.language_server import lsp_method
 
 from . import __version__
 from .state import ServerState
+from .transport import QueueAwareStdin
 
 SERVER_NAME = "lumen-lsp"
 FAULT_VARIABLE = "LUMEN_LSP_TEST_FAULT"
@@ -135,4 +136,6 @@ def serve(tcp: Optional[str] = None) -> None:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
-        server.start_io(sys.stdin.buffer, sys.stdout.buffer)
+        stdin = QueueAwareStdin(sys.stdin.fileno())
+        server.state.input_pending = stdin.pending
+        server.start_io(stdin, sys.stdout.buffer)

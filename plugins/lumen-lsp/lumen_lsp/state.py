@@ -1,11 +1,11 @@
 """Server state: open documents, the analysis session, debounced version-stamped analysis (TOOLING.md §6.2).
 
 Each open document has at most one analysis task. A change (re)starts it: with a delay, a pending task restarts
-its wait (debouncing); with the default delay 0 the task first yields to the event loop, so that messages already
-queued are handled before analysis starts and a burst of changes costs one analysis. A running analysis is not
-interrupted by the change itself, but it checks between its phases whether its version is still current and
-gives up when it is not; the task then analyses the newest version. A result is published only when the document
-is still at the analysed version, and published versions never decrease.
+its wait (debouncing); with the default delay 0 the task first waits until the messages already queued on the input
+are handled (`input_pending`, see `transport`), so a burst of changes costs one analysis and a single change waits
+for nothing. A running analysis is not interrupted by the change itself, but it checks between its phases whether
+its version is still current and gives up when it is not; the task then analyses the newest version. A result is
+published only when the document is still at the analysed version, and published versions never decrease.
 
 Every `AnalysisSession` call runs on one worker thread (`run`), so the session is never used concurrently.
 """
@@ -27,6 +27,7 @@ from lumen_kernel.analysis.session import Analysis, AnalysisCancelled, AnalysisS
 from .convert import Positions, to_lsp_diagnostic
 
 CHECK_SOURCE = "lumen"
+DRAIN_LIMIT = 0.2
 LINT_SOURCE = "lumen-lint"
 
 
@@ -52,6 +53,7 @@ class ServerState:
                  log: Callable[[str], None] = lambda message: None) -> None:
         self.publish_notification = publish
         self.log = log
+        self.input_pending: Callable[[], bool] = lambda: False    # set by the stdio transport
         self.store = DocumentStore(UTF16)
         self.session = AnalysisSession()
         self.positions = Positions(UTF16, self.lines_of)
@@ -158,8 +160,7 @@ class ServerState:
             if delay > 0:
                 await asyncio.sleep(delay)
             else:
-                for _ in range(3):    # let queued messages (a burst of changes) be handled first
-                    await asyncio.sleep(0)
+                await self._drain()
         except asyncio.CancelledError:
             return
         state.running = True
@@ -192,6 +193,15 @@ class ServerState:
             state.running = False
             if state.task is asyncio.current_task():
                 state.task = None
+
+    async def _drain(self) -> None:
+        """With delay 0: wait until the messages queued on the input have been handled (each change of a burst
+        restarts this task), at most `DRAIN_LIMIT` seconds."""
+        await asyncio.sleep(0)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + DRAIN_LIMIT
+        while self.input_pending() and loop.time() < deadline:
+            await asyncio.sleep(0.0005)
 
     def _analyse(self, path: str, text: str, version: int, cancelled: Callable[[], bool]) -> Analysis:
         self.session.update(path, text, version)

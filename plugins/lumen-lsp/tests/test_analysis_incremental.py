@@ -352,3 +352,19 @@ def test_editor_features_never_fail_on_edited_text(project: Path, data: st.DataO
         completion.general_candidates(view, line, column, view.builtins)
         completion.argument_candidates(view, context)
         completion.arm_candidates(view, line)
+
+
+def test_reused_cells_keep_their_effects(tmp_path: Path):
+    path = str(tmp_path / "effects.lm")
+    text = ('cell noisy() -> Int\n  print("x")\n  return 1\nend\n\n'
+            'cell quiet() -> Int / {}\n  return noisy()\nend\n')
+    session = AnalysisSession(lint=False)
+    session.update(path, text, 0)
+    assert [d.code for d in session.analyse(path).diagnostics] == ["E030"]
+    for version, new_text in enumerate([text.replace('print("x")', 'let y = 1'), text], start=1):
+        session.update(path, new_text, version)
+        analysis = session.analyse(path)
+        expected = check_program(load_program(path, text=new_text)).diagnostics.get(path, [])
+        assert [d.to_json() for d in analysis.diagnostics] == [d.to_json() for d in expected]
+        assert session.checker.stats.reused >= 1       # `quiet` is not checked again
+    assert [d.code for d in analysis.diagnostics] == ["E030"]

@@ -190,6 +190,21 @@ async def test_debounced_burst_costs_one_analysis(client, workspace, lsp):
     assert [p.version for p in client.published if p.uri == uri] == [1, 11]
 
 
+async def test_burst_without_delay_waits_for_the_queued_changes(client, workspace, lsp):
+    await lsp.start(client, workspace)
+    target = workspace / "burst.lm"
+    target.write_text("cell main() -> Int\n  return 1\nend\n", encoding="utf-8")
+    uri = lsp.open_document(client, target)
+    await lsp.published(client, uri, 1)
+    before = await analysis_count(client)
+    for version in range(2, 22):
+        lsp.change_document(client, uri, version, f"cell main() -> Int\n  return {version}\nend\n")
+    await lsp.published(client, uri, 21)
+    # The changes queued on the input are read before analysis starts: normally one analysis (two if the
+    # client paused in the middle of the burst).
+    assert await analysis_count(client) - before <= 2
+
+
 async def _until(condition) -> None:
     while not condition():
         await asyncio.sleep(0.02)

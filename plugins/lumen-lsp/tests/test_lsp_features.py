@@ -122,7 +122,7 @@ async def test_definition_and_references_across_an_import(client, workspace, lsp
 
 
 async def test_rename(client, workspace, lsp):
-    geometry, _main, uri = await open_project(client, workspace, lsp)
+    _geometry, _main, uri = await open_project(client, workspace, lsp)
     text = lsp.MAIN
     line, column = lsp.find(text, "area(Shape")
     prepared = await client.text_document_prepare_rename_async(types.PrepareRenameParams(
@@ -155,7 +155,6 @@ async def test_rename(client, workspace, lsp):
         text_document=doc(uri), position=lsp.pos(local_line, local_column), new_name="result"))
     assert sorted((e.range.start.line, e.range.start.character) for e in local.changes[uri]) == [
         lsp.find(text, "moved"), (lsp.find(text, "return moved")[0], lsp.find(text, "return moved")[1] + 7)]
-    del geometry
 
 
 async def test_document_symbols(client, workspace, lsp):
