@@ -73,11 +73,13 @@ class Server:
                 self.condition.notify_all()
 
     def send(self, message: dict) -> None:
+        """Write one framed JSON-RPC message."""
         body = json.dumps(message).encode("utf-8")
         self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
         self.process.stdin.flush()
 
     def request(self, method: str, params: Any) -> Any:
+        """Send a request and wait for its answer."""
         self.next_id += 1
         request_id = self.next_id
         self.send({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
@@ -87,15 +89,18 @@ class Server:
             return self.responses.pop(request_id)
 
     def notify(self, method: str, params: Any) -> None:
+        """Send a notification."""
         self.send({"jsonrpc": "2.0", "method": method, "params": params})
 
     def wait_diagnostics(self, uri: str, version: int) -> float:
+        """The arrival time of the diagnostics of `uri` at `version` (waiting for them)."""
         with self.condition:
             if not self.condition.wait_for(lambda: (uri, version) in self.arrived, TIMEOUT):
                 raise TimeoutError(f"no diagnostics for {uri} version {version}")
             return self.arrived[(uri, version)]
 
     def close(self) -> None:
+        """Shut the server down (killing it if it does not exit)."""
         try:
             self.request("shutdown", None)
             self.notify("exit", None)
@@ -180,6 +185,7 @@ def percentile(samples: list[float], p: float) -> float:
 
 
 def summary(samples: list[float]) -> dict:
+    """Edit count, p50, p95 and max of latency samples (ms)."""
     return {"edits": len(samples), "p50_ms": round(percentile(samples, 0.50), 2),
             "p95_ms": round(percentile(samples, 0.95), 2), "max_ms": round(max(samples), 2)}
 
@@ -219,6 +225,7 @@ def run(corpus: Path, edits: int, warmup: int) -> list[dict]:
 
 
 def main() -> int:
+    """Run the benchmark from the command line; the exit status says whether the threshold was met."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "bench" / "lsp_corpus")
     parser.add_argument("--edits", type=int, default=200)

@@ -155,6 +155,7 @@ def geometry_source() -> str:
 
 
 def geometry_families() -> int:
+    """How many numbered shape families the raw module declares."""
     return geometry_source().count("record Point")
 
 

@@ -71,6 +71,7 @@ class Document:
 
     @property
     def is_markdown(self) -> bool:
+        """Whether the document is a `.lm.md` file."""
         return self.path.endswith(".lm.md")
 
     def line(self, number: int) -> str:
@@ -160,6 +161,7 @@ class DocumentStore:
         return self.documents.pop(uri, None)
 
     def get(self, uri: str) -> Optional[Document]:
+        """The open document of a URI, if any."""
         return self.documents.get(uri)
 
     def by_path(self, path: str) -> Optional[Document]:

@@ -124,9 +124,11 @@ class ProgramIndex:
         return index
 
     def root(self) -> Optional[ModuleIndex]:
+        """The index of the program's root module."""
         return self.module(self.program.root.path)
 
     def definition_for_node(self, node: Any) -> Optional[Definition]:
+        """The definition a declaration node (cell, record, field, variant…) creates."""
         self._declare_all()
         return self.by_node.get(id(node))
 

@@ -72,6 +72,7 @@ class Analysis:
 
     @property
     def has_syntax_errors(self) -> bool:
+        """Whether the document has lexical or parse errors."""
         return self.module.has_syntax_errors
 
 

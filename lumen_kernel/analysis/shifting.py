@@ -93,6 +93,7 @@ def shift_diagnostic(diagnostic: Diagnostic, delta: int) -> Diagnostic:
 
 
 def shift_directive(directive: Directive, delta: int) -> Directive:
+    """A directive moved by `delta` lines."""
     return replace(directive, line=directive.line + delta)
 
 

@@ -31,6 +31,7 @@ class AnalysisView:
 
     @property
     def program_index(self) -> ProgramIndex:
+        """The name index of the analysed program (built on first use)."""
         if self._index is None:
             self._index = ProgramIndex(self.analysis.program, self.builtins)
         return self._index
@@ -42,9 +43,11 @@ class AnalysisView:
 
     @property
     def lines(self) -> list[str]:
+        """The program text lines of the analysed document."""
         return self.analysis.source.program.split("\n")
 
     def occurrence_at(self, line: int, column: int) -> Optional[Occurrence]:
+        """The name occurrence at a 1-based position of the analysed document."""
         module = self.module
         return module.occurrence_at(line, column) if module is not None else None
 
@@ -147,6 +150,7 @@ class AnalysisView:
         return definition.name
 
     def cell_signature(self, definition: Definition, node: ast.CellDecl, path: str) -> str:
+        """`cell name[G](params) -> R / {effects}` (methods named `Owner.name`)."""
         params = []
         for param in node.params:
             text = ("..." if param.rest else "") + param.name
@@ -168,12 +172,14 @@ class AnalysisView:
         return f"{prefix} {name}{self.generics(node.generics)}({', '.join(params)}){result}{effects}"
 
     def generics(self, generics: list) -> str:
+        """`[T: Bound, U]`, or nothing."""
         if not generics:
             return ""
         parts = [g.name + (f": {' + '.join(g.bounds)}" if g.bounds else "") for g in generics]
         return f"[{', '.join(parts)}]"
 
     def variant_text(self, variant: ast.VariantDecl, path: str) -> str:
+        """`Name`, `Name(Int)` or `Name(field: Type)`."""
         if not variant.fields and not variant.has_parens:
             return variant.name
         parts = []

@@ -248,7 +248,28 @@ def builtin_call(lw: "FunctionLowerer", name: str, spec: Any, args: list[ast.Arg
         kind = first
     if name == "append" and len(call_args) == 2:
         kind = first if K.element(first) is not None and K.element(first) == kind_of(call_args[1]) else "list"
+    native = _native_builtin(lw, name, call_args, first) if not spec.needs_context else None
+    if native is not None:
+        return mark_kind(native, kind)
     return mark_kind(P.call(lw.compiler.builtin_function_global(name), *call_args), kind)
+
+
+def _native_builtin(lw: "FunctionLowerer", name: str, call_args: list[py.expr], first: Optional[str]) \
+        -> Optional[py.expr]:
+    """The Python operation a core builtin performs on an argument of known kind (no call of the builtin):
+    `len` of a String, List or Map, `upper`/`lower` of a String, `string` of an Int or String."""
+    if len(call_args) != 1 or not lw.compiler.is_core_builtin(name):
+        return None
+    arg = call_args[0]
+    if name == "len" and (first == "str" or K.is_list(first) or K.is_map(first)):
+        return P.call("len", arg)
+    if name in ("upper", "lower") and first == "str":
+        return P.call(P.attr(arg, name))
+    if name == "string" and first == "int":
+        return P.call("str", arg)
+    if name == "string" and first == "str":
+        return arg
+    return None
 
 
 def engine_builtin_call(lw: "FunctionLowerer", name: str, args: list[ast.Arg]) -> py.expr:
@@ -280,8 +301,9 @@ def record_call(lw: "FunctionLowerer", record: "RecordSym", args: list[ast.Arg])
                                      unknown=lambda f: f"unknown field '{f}' on type '{record.name}'")
     except BindError as error:
         return failing_call(lw, args, error.message)
-    if any(f.default is not None for f in record.decl.fields):
-        lw.mark_boundary()
+    if any((f.default is not None and slot is None) or f.constraint is not None
+           for f, slot in zip(record.decl.fields, slots)):
+        lw.mark_boundary()    # a default or constraint is evaluated (Lumen code reading the depth from `_DB`)
     values = lw.exprs([a.value for a in args])
     keys: list[Optional[py.expr]] = []
     vals: list[py.expr] = []

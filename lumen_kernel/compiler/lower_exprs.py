@@ -611,6 +611,11 @@ class ExprLowering:
             name = self.temp()
             return P.ifexp(P.is_(P.walrus(name, obj), P.const(None)), P.const(None),
                            P.call("_field", P.load(name), key))
+        if not e.name.isdigit() and kind_of(obj) is None:
+            # most often a Record: read its field dict inline, else the general helper
+            obj = self.materialize(obj)
+            return P.ifexp(P.is_(P.call("type", obj), P.load("_Record")),
+                           P.call(P.attr(P.attr(obj, "fields"), "get"), key), P.call("_field", obj, key))
         return P.call("_field", obj, key)
 
     def static_field(self: "FunctionLowerer", e: ast.Field) -> Optional[py.expr]:

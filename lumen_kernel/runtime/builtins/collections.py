@@ -49,7 +49,7 @@ def sort_by(xs: Any, f: Any) -> list:
         return []
     if type(f) is Closure:
         f = f.fn     # call the function behind the Closure directly (skips Closure.__call__)
-    keys = [f(e) for e in items]
+    keys = list(map(f, items))
     if len(set(map(type, keys))) == 1 and (type(keys[0]) is int or type(keys[0]) is str):
         # all keys Ints (or all Strings): the total order of §5.4 is Python's own order on them
         order = sorted(range(len(keys)), key=keys.__getitem__)

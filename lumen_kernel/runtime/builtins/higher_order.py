@@ -5,6 +5,7 @@ use truthiness. When `xs` is not iterable or `f` is not callable the builtin ret
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from lumen_kernel.runtime.builtins.spec import builtin
@@ -23,8 +24,7 @@ def map_(xs: Any, f: Any) -> Any:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return xs
-    f = _direct(f)
-    return [f(e) for e in items]
+    return list(map(_direct(f), items))
 
 
 def filter_(xs: Any, f: Any) -> Any:
@@ -43,15 +43,9 @@ def reduce(xs: Any, f: Any, init: Any = ABSENT) -> Any:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return fallback
-    f = _direct(f)
     iterator = iter(items)
-    if init is ABSENT:
-        acc = next(iterator, None)
-    else:
-        acc = init
-    for e in iterator:
-        acc = f(acc, e)
-    return acc
+    acc = next(iterator, None) if init is ABSENT else init
+    return functools.reduce(_direct(f), iterator, acc)
 
 
 def flat_map(xs: Any, f: Any) -> Any:

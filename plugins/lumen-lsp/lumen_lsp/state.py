@@ -78,6 +78,7 @@ class ServerState:
 
     @property
     def encoding(self) -> str:
+        """The negotiated position encoding."""
         return self.store.encoding
 
     def lines_of(self, path: str) -> Optional[list[str]]:
@@ -96,11 +97,13 @@ class ServerState:
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
     def shutdown(self) -> None:
+        """Stop the analysis thread (pending analyses are dropped)."""
         self.executor.shutdown(wait=False, cancel_futures=True)
 
     # ------------------------------------------------------------------------------------------ documents
 
     def open(self, uri: str, version: int, text: str) -> None:
+        """`didOpen`: store the document and schedule its analysis."""
         document = self.store.open(uri, version, text)
         previous = self.docs.get(uri)
         if previous is not None:
@@ -109,6 +112,7 @@ class ServerState:
         self.schedule(uri)
 
     def change(self, uri: str, version: int, changes: list[Any]) -> None:
+        """`didChange`: apply the content changes in order and schedule an analysis."""
         state = self.docs.get(uri)
         if state is None:
             return
@@ -124,6 +128,7 @@ class ServerState:
         self.schedule(uri)
 
     def close(self, uri: str) -> None:
+        """`didClose`: forget the document and publish empty diagnostics for it."""
         state = self.docs.pop(uri, None)
         document = self.store.close(uri)
         if state is not None:
