@@ -5,8 +5,8 @@ Each benchmark is a Lumen program `NAME.lm` and a line-for-line equivalent Pytho
 this script measures, several times (best of N):
 
 - **in-process**: the Lumen program run by `run_program` after it was compiled (load, parse and compile excluded),
-  against the Python program's compiled code executed with `exec` (CPU time of this process, which is robust to
-  other load on the machine);
+  against the Python program's compiled code executed with `exec` (CPU time of this process, the two sides run
+  alternately so that both see the same load on a shared machine);
 - **whole command**: `lumen run NAME.lm` against `python NAME.py` as subprocesses, both wall time and the child's
   CPU time (user + system).
 
@@ -26,14 +26,16 @@ import sys
 import time
 import types
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench" / "engine"
 sys.path.insert(0, str(ROOT))
 
 
-def lumen_in_process(path: Path, runs: int) -> tuple[float, str]:
-    """Best wall time of running the compiled program (compilation is done once before timing)."""
+def lumen_runner(path: Path) -> Callable[[], tuple[float, str]]:
+    """A function running the compiled Lumen program once (compilation and a warm-up run are done here) and
+    returning its CPU time and displayed result."""
     from lumen_kernel.program import load_program
     from lumen_kernel.runtime.engine import run_program
     from lumen_kernel.runtime.render import display
@@ -42,25 +44,24 @@ def lumen_in_process(path: Path, runs: int) -> tuple[float, str]:
     if program.has_syntax_errors():
         raise SystemExit(f"{path}: syntax errors")
     run_program(program, stdout=io.StringIO())          # compile and warm up
-    best = math.inf
-    result = ""
-    for _ in range(runs):
+
+    def run_once() -> tuple[float, str]:
         out = io.StringIO()
         started = time.process_time()
         outcome = run_program(program, stdout=out)
-        best = min(best, time.process_time() - started)
+        elapsed = time.process_time() - started
         if not outcome.ok:
             raise SystemExit(f"{path}: {outcome.error.message}")
-        result = display(outcome.result)
-    return best, result
+        return elapsed, display(outcome.result)
+
+    return run_once
 
 
-def python_in_process(path: Path, runs: int) -> tuple[float, str]:
-    """Best wall time of executing the Python program's compiled code."""
+def python_runner(path: Path) -> Callable[[], tuple[float, str]]:
+    """A function executing the Python program's compiled code once, returning its CPU time and printed result."""
     code = compile(path.read_text(encoding="utf-8"), str(path), "exec")
-    best = math.inf
-    result = ""
-    for _ in range(runs):
+
+    def run_once() -> tuple[float, str]:
         out = io.StringIO()
         started = time.process_time()
         module = types.ModuleType("__bench__")
@@ -68,9 +69,23 @@ def python_in_process(path: Path, runs: int) -> tuple[float, str]:
         with contextlib.redirect_stdout(out):
             exec(code, module.__dict__)   # noqa: S102 - our own benchmark program
         del sys.modules["__bench__"]
-        best = min(best, time.process_time() - started)
-        result = out.getvalue().strip()
-    return best, result
+        return time.process_time() - started, out.getvalue().strip()
+
+    return run_once
+
+
+def in_process(lm: Path, py: Path, runs: int) -> tuple[float, str, float, str]:
+    """Best CPU time and result of each side, the two sides run alternately (so that both see the same load on a
+    shared machine)."""
+    lumen, python = lumen_runner(lm), python_runner(py)
+    best_lumen = best_python = math.inf
+    lumen_result = python_result = ""
+    for _ in range(runs):
+        elapsed, lumen_result = lumen()
+        best_lumen = min(best_lumen, elapsed)
+        elapsed, python_result = python()
+        best_python = min(best_python, elapsed)
+    return best_lumen, lumen_result, best_python, python_result
 
 
 def wall(command: list[str], runs: int, cwd: Path) -> tuple[float, float]:
@@ -116,8 +131,7 @@ def main() -> int:
         if args.only and name not in args.only:
             continue
         py = lm.with_suffix(".py")
-        lumen_time, lumen_result = lumen_in_process(lm, args.runs)
-        python_time, python_result = python_in_process(py, args.runs)
+        lumen_time, lumen_result, python_time, python_result = in_process(lm, py, args.runs)
         if lumen_result != python_result:
             print(f"{name}: results differ: lumen {lumen_result!r}, python {python_result!r}")
             return 1

@@ -1,9 +1,9 @@
 """Incremental checking for editor sessions (TOOLING.md §6.2).
 
-`IncrementalChecker.check(program)` returns what `lumen_kernel.checker.check_program(program, host)` returns. It
-runs the same phases in the same order (the orchestration below mirrors `check_program`; a property test compares
-the two), but keeps a memo of **cell-body results**: the diagnostics a cell's body check reported and the places
-where it performs effects.
+`IncrementalChecker.check(program)` returns what `lumen_kernel.checker.check_program(program, host)` returns: it
+calls `check_program` itself, with a `CellCheckHook` (`cells=`) that keeps a memo of **cell-body results**: the
+diagnostics a cell's body check reported and the places where it performs effects. Every other phase, and the
+phase order, belong to the checker (a property test compares the incremental result with a full check).
 
 The body check of a cell depends on its own syntax tree and on the *interface* of the program: the declarations
 with their bodies left out, the module flags and the imports (a cell's return type is never inferred from its
@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Optional
 
-from ..checker import CheckResult, run_plugin_checks
+from ..checker import CheckResult, check_program
 from ..diagnostics.model import Diagnostic
 from ..syntax import ast
 from .shifting import shift_diagnostic, shift_effect_source
@@ -98,108 +98,16 @@ class IncrementalChecker:
 
     def check(self, program: Any) -> CheckResult:
         """Check a loaded program; the result equals `check_program(program, host)`."""
-        from ..checker import _unique
-        from ..checker.body import BodyChecker
-        from ..checker.builtins_info import all_builtins
-        from ..checker.constraints import check_constraints
-        from ..checker.declarations import Collector, SignatureResolver, resolve_bounds
-        from ..checker.effects import analyse_effects
-        from ..checker.machines import check_processes
-        from ..checker.module import ModuleInfo, ProgramInfo
-        from ..checker.symbols import ConstSym, RecordSym
-        from ..checker.traits import check_impls
-
-        host = self.host
-        stats = CheckStats()
         changes, names = self._changes(program)
-        info = ProgramInfo(builtins=all_builtins(host))
-        result = CheckResult()
-        for loaded in program.modules:
-            diagnostics = result.diagnostics.setdefault(loaded.path, [])
-            diagnostics.extend(loaded.syntax_diagnostics)
-            diagnostics.extend(program.import_diagnostics.get(loaded.path, []))
-            if loaded.module is None or loaded.has_syntax_errors:
-                continue
-            module = ModuleInfo(loaded=loaded, program=info, path=loaded.path)
-            info.infos[id(loaded)] = module
-            info.modules.append(module)
-            Collector(module).run()
-        for module in info.modules:
-            SignatureResolver(module).run()
-        info.cell_names = {cell.name for module in info.modules for cell in module.cells}
-        for module in info.modules:
-            check_impls(module)
-            check_processes(module)
-        symbols = _CellIndex(info)
-        new_memo: dict[tuple, _BodyResult] = {}
-        for module in info.modules:
-            checker = BodyChecker(module)
-            for symbol in module.names.values():
-                if isinstance(symbol, ConstSym) and symbol.module is module:
-                    checker.check_const(symbol)
-            for symbol in module.names.values():
-                if isinstance(symbol, RecordSym) and symbol.module is module:
-                    checker.check_field_defaults(symbol)
-            lines = module.loaded.source.program.split("\n")
-            for cell in module.cells:
-                self._check_cell(module, cell, checker, lines, changes.get(module.path, ALL),
-                                 names.get(module.path, frozenset()), symbols, new_memo, stats)
-            check_constraints(module, checker)
-        for module in info.modules:
-            resolve_bounds(module)
-        analyse_effects(info)
-        for module in info.modules:
-            run_plugin_checks(host, module.loaded, module.diagnostics)
-            result.diagnostics[module.path].extend(module.diagnostics)
-        for path, diagnostics in result.diagnostics.items():
-            result.diagnostics[path] = sorted(_unique(diagnostics), key=Diagnostic.sort_key)
+        body_pass = _BodyPass(self, changes, names)
+        result = check_program(program, self.host, cells=body_pass)
         unchecked = {loaded.path for loaded in program.modules if loaded.module is None or loaded.has_syntax_errors}
         for key, entry in self.memo.items():
             if key[0] in unchecked:
-                new_memo.setdefault(key, entry)    # kept for when the syntax error is fixed
-        self.memo = new_memo
-        self.stats = stats
+                body_pass.memo.setdefault(key, entry)    # kept for when the syntax error is fixed
+        self.memo = body_pass.memo
+        self.stats = body_pass.stats
         return result
-
-    # ---------------------------------------------------------------------------------------- cell bodies
-
-    def _check_cell(self, module: Any, cell: Any, checker: Any, lines: list[str], changed: Optional[set],
-                    names: frozenset, symbols: "_CellIndex", new_memo: dict, stats: CheckStats) -> None:
-        """Check one cell body, or replay its memoised result."""
-        from ..checker.symbols import EffectSource
-
-        nodes = _body_nodes(cell)
-        key = (module.path, tuple(id(node) for node in nodes))
-        entry = self.memo.get(key)
-        if entry is not None and changed is not ALL and all(a is b for a, b in zip(entry.nodes, nodes)) \
-                and not (entry.words & changed) and (entry.names is None or (entry.names == names and not changed)):
-            entry = _moved(entry)
-        else:
-            entry = None
-        if entry is not None:
-            callees = [symbols.find(source[3]) if source[3] is not None else None for source in entry.sources]
-            if all(callee is not None for callee, source in zip(callees, entry.sources) if source[3] is not None):
-                module.diagnostics.extend(entry.diagnostics)
-                cell.sources = [EffectSource(span, cause, effects, callee)
-                                for (span, cause, effects, _key), callee in zip(entry.sources, callees)]
-                new_memo[key] = entry
-                stats.reused += 1
-                return
-        first_diagnostic = len(module.diagnostics)
-        first_bound = len(module.pending_bounds)
-        checker.check_cell(cell)
-        stats.checked += 1
-        if len(module.pending_bounds) != first_bound:
-            return      # bounds hold checker types of this run: not memoised
-        sources = [(source.span, source.cause, source.effects,
-                    symbols.key(source.callee) if source.callee is not None else None) for source in cell.sources]
-        if any(source[3] is None and original.callee is not None for source, original in zip(sources, cell.sources)):
-            return
-        diagnostics = list(module.diagnostics[first_diagnostic:])
-        suggests = any(d.code in _SUGGESTING for d in diagnostics)
-        new_memo[key] = _BodyResult(nodes=nodes, lines=tuple(node.span.line for node in nodes),
-                                    local=_local(nodes, diagnostics, sources), words=_words(lines, nodes),
-                                    names=names if suggests else None, diagnostics=diagnostics, sources=sources)
 
     # ------------------------------------------------------------------------------------------ interface
 
@@ -293,6 +201,68 @@ class IncrementalChecker:
                     changed_types |= described.exports
                     growing = True
         return changed
+
+
+class _BodyPass:
+    """The `CellCheckHook` of one `IncrementalChecker.check` call: replays or re-checks each cell body."""
+
+    def __init__(self, owner: IncrementalChecker, changes: dict[str, Optional[set]],
+                 names: dict[str, frozenset]) -> None:
+        self.owner = owner
+        self.changes = changes
+        self.names = names
+        self.memo: dict[tuple, _BodyResult] = {}
+        self.stats = CheckStats()
+        self.symbols: Optional[_CellIndex] = None
+        self.lines: dict[str, list[str]] = {}
+
+    def begin(self, info: Any) -> None:
+        """Index the cell symbols of this run (memoised effect sources are re-linked through it)."""
+        self.symbols = _CellIndex(info)
+
+    def check_cell(self, module: Any, cell: Any, checker: Any) -> None:
+        """Check one cell body, or replay its memoised result (when its nodes are the same objects and no name
+        it depends on changed)."""
+        from ..checker.symbols import EffectSource
+
+        lines = self.lines.get(module.path)
+        if lines is None:
+            lines = self.lines[module.path] = module.loaded.source.program.split("\n")
+        changed = self.changes.get(module.path, ALL)
+        names = self.names.get(module.path, frozenset())
+        nodes = _body_nodes(cell)
+        key = (module.path, tuple(id(node) for node in nodes))
+        entry = self.owner.memo.get(key)
+        if entry is not None and changed is not ALL and all(a is b for a, b in zip(entry.nodes, nodes)) \
+                and not (entry.words & changed) and (entry.names is None or (entry.names == names and not changed)):
+            entry = _moved(entry)
+        else:
+            entry = None
+        if entry is not None:
+            callees = [self.symbols.find(source[3]) if source[3] is not None else None for source in entry.sources]
+            if all(callee is not None for callee, source in zip(callees, entry.sources) if source[3] is not None):
+                module.diagnostics.extend(entry.diagnostics)
+                cell.sources = [EffectSource(span, cause, effects, callee)
+                                for (span, cause, effects, _key), callee in zip(entry.sources, callees)]
+                self.memo[key] = entry
+                self.stats.reused += 1
+                return
+        first_diagnostic = len(module.diagnostics)
+        first_bound = len(module.pending_bounds)
+        checker.check_cell(cell)
+        self.stats.checked += 1
+        if len(module.pending_bounds) != first_bound:
+            return      # bounds hold checker types of this run: not memoised
+        sources = [(source.span, source.cause, source.effects,
+                    self.symbols.key(source.callee) if source.callee is not None else None)
+                   for source in cell.sources]
+        if any(source[3] is None and original.callee is not None for source, original in zip(sources, cell.sources)):
+            return
+        diagnostics = list(module.diagnostics[first_diagnostic:])
+        suggests = any(d.code in _SUGGESTING for d in diagnostics)
+        self.memo[key] = _BodyResult(nodes=nodes, lines=tuple(node.span.line for node in nodes),
+                                     local=_local(nodes, diagnostics, sources), words=_words(lines, nodes),
+                                     names=names if suggests else None, diagnostics=diagnostics, sources=sources)
 
 
 def _moved(entry: _BodyResult) -> Optional[_BodyResult]:

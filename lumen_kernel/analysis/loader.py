@@ -1,7 +1,8 @@
 """Program loading for editor sessions: `lumen_kernel.program.load_program` with open documents and caches.
 
-The result is a `lumen_kernel.program.Program` built exactly as `load_program` builds it (same module order, same
-import diagnostics, same flags), except that:
+The result is a `lumen_kernel.program.Program` built by the kernel `Loader` itself (so module order, import
+resolution, cycle detection, import diagnostics and flags are those of `load_program`); only its `read_module`
+seam differs:
 - a file open in the editor is read from its document text instead of the disk (unopened files are read from
   disk, and re-read only when their modification time or size changes);
 - each file is parsed through its own `IncrementalParser`, so an edit re-parses only the chunks it touched and an
@@ -11,24 +12,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ..diagnostics.model import Diagnostic, Span, error
-from ..program import LoadedModule, Program, ResolvedImport
-from ..program.loader import find_module_file, find_project_root
-from ..source.model import SourceFile, flag_value, load_source
-from ..syntax import ast
+from ..program import LoadedModule, Program
+from ..program.loader import Loader, file_key, parsed_module, read_text, unreadable_module
+from ..source.model import SourceFile, load_source
 from ..syntax.parser import ParseResult
 from .incremental_parse import IncrementalParser
-
-
-def file_key(path: str) -> str:
-    """Identity of a file however its path is spelled."""
-    try:
-        return os.path.realpath(path)
-    except OSError:
-        return os.path.abspath(path)
 
 
 @dataclass
@@ -111,12 +101,7 @@ class SessionLoader:
             return None, exc.strerror or str(exc)
         entry = self.disk.get(key)
         if entry is None or entry.stamp != stamp:
-            try:
-                entry = _DiskEntry(stamp, Path(path).read_bytes().decode("utf-8"), None)
-            except UnicodeDecodeError:
-                entry = _DiskEntry(stamp, None, "invalid UTF-8")
-            except OSError as exc:
-                entry = _DiskEntry(stamp, None, exc.strerror or str(exc))
+            entry = _DiskEntry(stamp, *read_text(path))
             self.disk[key] = entry
         return entry.text, entry.error
 
@@ -174,107 +159,19 @@ def patch_markdown_source(previous: SourceFile, text: str) -> Optional[SourceFil
                       prose_directives=directives)
 
 
-class _Session:
-    """One loading run: modules by file key, the stack of modules being loaded, import diagnostics (mirrors
-    `lumen_kernel.program.loader._Loader`)."""
+class _Session(Loader):
+    """One loading run of a `SessionLoader`: the kernel `Loader` (import resolution, cycle detection, import
+    diagnostics) reading open documents first and parsing through the session's incremental parsers."""
 
     def __init__(self, owner: SessionLoader) -> None:
+        super().__init__(owner.host)
         self.owner = owner
-        self.loaded: dict[str, LoadedModule] = {}
-        self.order: list[LoadedModule] = []
-        self.stack: list[tuple[str, str]] = []
-        self.import_diagnostics: dict[str, list[Diagnostic]] = {}
-        self.root_project: Optional[Path] = None
 
-    def load_root(self, path: str, text: Optional[str]) -> Program:
-        self.root_project = find_project_root(Path(os.path.dirname(path) or "."))
-        module = self._module(path, None, text)
-        return Program(root=module, modules=self.order, import_diagnostics=self.import_diagnostics)
-
-    def _module(self, path: str, name: Optional[str], text: Optional[str]) -> LoadedModule:
-        """Read, parse and load `path` (and, recursively, its imports)."""
-        read_error = None
+    def read_module(self, path: str, name: Optional[str], text: Optional[str]) -> LoadedModule:
+        """Read `path` through the session (documents, then the disk cache) and parse it incrementally."""
         if text is None:
             text, reason = self.owner.read(path)
             if text is None:
-                read_error = error("E000", f"cannot read '{path}': {reason}", None)
-        if read_error is not None:
-            source = load_source(path, "")
-            loaded = LoadedModule(name=name or source.stem, path=path, source=source, module=None,
-                                  directives=list(source.prose_directives), syntax_diagnostics=[read_error])
-        else:
-            source, result = self.owner.parse(path, text)
-            loaded = LoadedModule(
-                name=name or source.stem, path=path, source=source, module=result.module,
-                directives=list(result.directives), syntax_diagnostics=list(result.diagnostics),
-                strict=flag_value(result.directives, "strict", True),
-                doc_mode=flag_value(result.directives, "doc_mode", False),
-                deterministic=flag_value(result.directives, "deterministic", False))
-        key = file_key(path)
-        self.loaded[key] = loaded
-        self.stack.append((key, loaded.name))
-        try:
-            if loaded.module is not None and not loaded.has_syntax_errors:
-                for item in loaded.module.items:
-                    if isinstance(item, ast.ImportDecl):
-                        loaded.imports.append(self._resolve(loaded, item))
-        finally:
-            self.stack.pop()
-        self.order.append(loaded)
-        return loaded
-
-    def _report(self, module: LoadedModule, diagnostic: Diagnostic) -> None:
-        self.import_diagnostics.setdefault(module.path, []).append(diagnostic)
-
-    def _resolve(self, importer: LoadedModule, decl: ast.ImportDecl) -> ResolvedImport:
-        dotted = ".".join(decl.module)
-        span = decl.span if decl.span.line else None
-        found = find_module_file(decl.module, importer.path)
-        package = version = None
-        if found is None:
-            resolved = self._ask_plugins(importer, dotted, span)
-            if resolved is None:
-                return ResolvedImport(decl, None)
-            found, package, version = resolved
-        key = file_key(found)
-        for stack_key, _name in self.stack:
-            if stack_key == key:
-                chain = " -> ".join([name for _key, name in self.stack] + [dotted])
-                self._report(importer, error(
-                    "E099", f"circular import detected: module '{dotted}' is already being compiled "
-                            f"(chain: {chain})", span))
-                return ResolvedImport(decl, None)
-        target = self.loaded.get(key)
-        if target is None:
-            target = self._module(found, dotted, None)
-            target.package, target.version = package, version
-        if not target.has_syntax_errors and not decl.star:
-            declared = set(target.top_level_names())
-            for imported in decl.names:
-                if imported.name not in declared:
-                    name_span = imported.span if imported.span.line else span
-                    self._report(importer, error(
-                        "E099", f"imported symbol '{imported.name}' not found in module '{dotted}'", name_span))
-        return ResolvedImport(decl, target)
-
-    def _ask_plugins(self, importer: LoadedModule, dotted: str,
-                     span: Optional[Span]) -> Optional[tuple[str, Optional[str], Optional[str]]]:
-        """The plugin hook `lumen_resolve_import`, as the kernel loader asks it."""
-        notes: list[str] = []
-        host = self.owner.host
-        resolve = getattr(host, "resolve_import", None) if host is not None else None
-        if resolve is not None:
-            from ..plugin_host.imports import ImportRequest, ImportResolutionError
-
-            project = find_project_root(Path(os.path.dirname(importer.path) or "."))
-            request = ImportRequest(module=dotted, importer=Path(importer.path), project_root=project,
-                                    root_project=self.root_project)
-            try:
-                result = resolve(request)
-            except ImportResolutionError as exc:
-                result = None
-                notes = list(exc.notes)
-            if result is not None and getattr(result, "path", None):
-                return str(result.path), getattr(result, "package", None), getattr(result, "version", None)
-        self._report(importer, error("E099", f"module '{dotted}' not found", span, notes=notes))
-        return None
+                return unreadable_module(path, name, reason or "unreadable")
+        source, result = self.owner.parse(path, text)
+        return parsed_module(path, name, source, result)

@@ -6,6 +6,10 @@ by line, column and code. Every checked expression gets its static type in `expr
 
 Phases per module (§4.1): a module with syntax errors is not checked further; otherwise declarations, types,
 effects and constraints all run and their diagnostics are reported together.
+
+Cell bodies are the expensive phase. `check_program(..., cells=hook)` lets a caller (the language server's
+`analysis.checking.IncrementalChecker`) take over the body check of each cell, e.g. to replay a memoised result,
+while every other phase, and their order, stays here. See `CellCheckHook`.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import gc
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional, Protocol
 
 from ..diagnostics.model import Diagnostic
 
@@ -57,13 +61,31 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_program(program: Any, host: Any = None) -> CheckResult:
-    """Check a loaded program (`lumen_kernel.program.Program`); `host` supplies plugin builtins and checks."""
+class CellCheckHook(Protocol):
+    """Takes over the body check of cells during `check_program` (the rest of the check is unchanged).
+
+    `begin(info)` is called once, after declarations, signatures, impls and processes of every module are known
+    and before any body is checked (`info` is the `checker.module.ProgramInfo`). Then, for each cell of each
+    module in order, `check_cell(module, cell, checker)` is called instead of `checker.check_cell(cell)`
+    (`module` is a `checker.module.ModuleInfo`, `checker` its `checker.body.BodyChecker`). It must leave the
+    module's diagnostics and the cell's effect sources as `checker.check_cell(cell)` would.
+    """
+
+    def begin(self, info: Any) -> None:
+        """Called before the first cell body is checked."""
+
+    def check_cell(self, module: Any, cell: Any, checker: Any) -> None:
+        """Check (or replay the check of) one cell body."""
+
+
+def check_program(program: Any, host: Any = None, *, cells: Optional[CellCheckHook] = None) -> CheckResult:
+    """Check a loaded program (`lumen_kernel.program.Program`); `host` supplies plugin builtins and checks;
+    `cells`, when given, checks the cell bodies (see `CellCheckHook`)."""
     with gc_paused():
-        return _check_program(program, host)
+        return _check_program(program, host, cells)
 
 
-def _check_program(program: Any, host: Any) -> CheckResult:
+def _check_program(program: Any, host: Any, cells: Optional[CellCheckHook]) -> CheckResult:
     from .body import BodyChecker
     from .builtins_info import all_builtins
     from .constraints import check_constraints
@@ -92,6 +114,8 @@ def _check_program(program: Any, host: Any) -> CheckResult:
     for module in info.modules:
         check_impls(module)
         check_processes(module)
+    if cells is not None:
+        cells.begin(info)
     for module in info.modules:
         checker = BodyChecker(module)
         for symbol in module.names.values():
@@ -101,7 +125,10 @@ def _check_program(program: Any, host: Any) -> CheckResult:
             if isinstance(symbol, RecordSym) and symbol.module is module:
                 checker.check_field_defaults(symbol)
         for cell in module.cells:
-            checker.check_cell(cell)
+            if cells is None:
+                checker.check_cell(cell)
+            else:
+                cells.check_cell(module, cell, checker)
         check_constraints(module, checker)
     for module in info.modules:
         resolve_bounds(module)
@@ -147,4 +174,4 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return kept
 
 
-__all__ = ["CheckResult", "check_program", "gc_paused"]
+__all__ = ["CellCheckHook", "CheckResult", "check_program", "gc_paused"]

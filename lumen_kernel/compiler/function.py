@@ -105,6 +105,7 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
         self.dry = dry
         self.lambda_defs: list[py.stmt] = []  # module-level factories of the lambdas this function creates
         self.fn: Optional[py.FunctionDef] = None
+        self.depth_check: Optional[py.stmt] = None   # a lambda's `_DB` check, when it is a leaf (see `finish`)
 
     # -- names and temporaries ---------------------------------------------------------------------------------------
 
@@ -210,7 +211,8 @@ class FunctionLowerer(ExprLowering, StmtLowering, PatternLowering):
             if self.fn_kind == "lambda" and not mode.events and not self.boundary \
                     and not _uses_name(list(prelude or []) + body, "_d"):
                 # a lambda that calls no cell needs its depth only for this check: no `_d` local
-                head.append(P.py_parse(f"if _DB >= {mode.max_depth}: _depth_out()"))
+                self.depth_check = P.py_parse(f"if _DB >= {mode.max_depth}: _depth_out()")
+                head.append(self.depth_check)
             else:
                 if self.fn_kind == "lambda":
                     head.append(P.py_parse("_d = _DB + 1"))

@@ -8,6 +8,7 @@ one Python namespace; module-level names carry a per-module prefix.
 from __future__ import annotations
 
 import ast as py
+import copy
 import dataclasses
 import gc
 from dataclasses import dataclass, field
@@ -703,9 +704,20 @@ class ProgramCompiler:
         params_global = self.unique(f"{scope.prefix}LP")
         self.static[params_global] = tuple(ParamInfo(p.name) for p in e.params)
         self.functions[inner_name] = FunctionInfo("<lambda>", tuple(param_names))
-        factory_def = P.function(factory, P.arguments(["k_" + n for n in captures]), [
-            lw.fn, P.ret(P.call("_Closure", P.load(inner_name), P.const("lambda"), P.const("lambda"),
-                                P.load(params_global)))])
+        closure_args = [P.load(inner_name), P.const("lambda"), P.const("lambda"), P.load(params_global)]
+        inner_defs: list[py.stmt] = [lw.fn]
+        mode = self.mode
+        if lw.depth_check is not None and not (mode.fuel or mode.events or mode.lines):
+            # a leaf lambda (it calls nothing that runs Lumen code): a copy without the depth check, which the
+            # higher-order builtins call for the elements after the first (the depth cannot change in between)
+            leaf = copy.deepcopy(lw.fn)
+            leaf.name = inner_name + "_leaf"
+            leaf.body = [stmt for stmt, original in zip(leaf.body, lw.fn.body) if original is not lw.depth_check]
+            self.functions[leaf.name] = FunctionInfo("<lambda>", tuple(param_names))
+            inner_defs.append(leaf)
+            closure_args.append(P.load(leaf.name))
+        factory_def = P.function(factory, P.arguments(["k_" + n for n in captures]),
+                                 inner_defs + [P.ret(P.call("_Closure", *closure_args))])
         defs = list(lw.lambda_defs) + [P.stamp(factory_def, line)]
         self._lambdas[cache_key] = (factory, defs)
         outer.lambda_defs.extend(defs)

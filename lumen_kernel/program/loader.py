@@ -91,7 +91,7 @@ def load_program(path: str | Path, *, text: str | None = None, host: Any = None)
     `lumen_resolve_import` of `host` when given. Each module is loaded once; cycles are reported at the import
     closing them.
     """
-    return _Loader(host).load_root(str(path), text)
+    return Loader(host).load_root(str(path), text)
 
 
 def find_project_root(start: Path) -> Optional[Path]:
@@ -135,10 +135,16 @@ def find_module_file(module_path: list[str], importer_path: str) -> Optional[str
     return None
 
 
-class _Loader:
-    """One loading session: modules by real path, the stack of modules being loaded, diagnostics."""
+class Loader:
+    """One loading session: modules by file key, the stack of modules being loaded, import diagnostics.
 
-    def __init__(self, host: Any) -> None:
+    Import resolution (§1.5 and the plugin hook), cycle detection and import diagnostics live here. How one file
+    becomes a `LoadedModule` is the seam `read_module`: the batch pipeline reads the disk and parses from scratch;
+    the language server (`lumen_kernel.analysis.loader`) subclasses it to read open documents and parse
+    incrementally.
+    """
+
+    def __init__(self, host: Any = None) -> None:
         self.host = host
         self.loaded: dict[str, LoadedModule] = {}
         self.order: list[LoadedModule] = []
@@ -147,17 +153,28 @@ class _Loader:
         self.root_project: Optional[Path] = None
 
     def load_root(self, path: str, text: Optional[str]) -> Program:
+        """The program rooted at `path` (with `text` as the root's text when given)."""
         self.root_project = find_project_root(Path(os.path.dirname(path) or "."))
-        source, read_error = _read(path, text)
-        stem = source.stem
-        root = self._load(path, stem, source, read_error)
+        root = self._load(path, None, text)
         return Program(root=root, modules=self.order, import_diagnostics=self.import_diagnostics)
 
-    def _load(self, path: str, name: str, source: SourceFile, read_error: Optional[Diagnostic]) -> LoadedModule:
-        key = _key(path)
-        module = _parse(path, name, source, read_error)
+    def read_module(self, path: str, name: Optional[str], text: Optional[str]) -> LoadedModule:
+        """Read (unless `text` is given) and parse one file; `name` None means the file's stem. Never raises:
+        an unreadable file gives `unreadable_module`."""
+        if text is None:
+            text, reason = read_text(path)
+            if text is None:
+                return unreadable_module(path, name, reason or "unreadable")
+        from ..syntax import parse_source
+
+        source = load_source(path, text)
+        return parsed_module(path, name, source, parse_source(source))
+
+    def _load(self, path: str, name: Optional[str], text: Optional[str]) -> LoadedModule:
+        key = file_key(path)
+        module = self.read_module(path, name, text)
         self.loaded[key] = module
-        self.stack.append((key, name))
+        self.stack.append((key, module.name))
         try:
             if module.module is not None and not module.has_syntax_errors:
                 for item in module.module.items:
@@ -181,8 +198,8 @@ class _Loader:
             if resolved is None:
                 return ResolvedImport(decl, None)
             found, package, version = resolved
-        key = _key(found)
-        for index, (stack_key, _name) in enumerate(self.stack):
+        key = file_key(found)
+        for stack_key, _name in self.stack:
             if stack_key == key:
                 chain = " -> ".join([name for _key_, name in self.stack] + [dotted])
                 self._report(importer, error(
@@ -191,8 +208,7 @@ class _Loader:
                 return ResolvedImport(decl, None)
         target = self.loaded.get(key)
         if target is None:
-            source, read_error = _read(found, None)
-            target = self._load(found, dotted, source, read_error)
+            target = self._load(found, dotted, None)
             target.package, target.version = package, version
         if not target.has_syntax_errors and not decl.star:
             declared = set(target.top_level_names())
@@ -226,38 +242,37 @@ class _Loader:
         return None
 
 
-def _key(path: str) -> str:
+def file_key(path: str) -> str:
+    """Identity of a file however its path is spelled."""
     try:
         return os.path.realpath(path)
     except OSError:
         return os.path.abspath(path)
 
 
-def _read(path: str, text: Optional[str]) -> tuple[SourceFile, Optional[Diagnostic]]:
-    """Read a file into a SourceFile; an unreadable file gives an empty source and an E000 diagnostic."""
-    if text is not None:
-        return load_source(path, text), None
+def read_text(path: str) -> tuple[Optional[str], Optional[str]]:
+    """`(text, None)` for a readable UTF-8 file, else `(None, reason)`."""
     try:
-        data = Path(path).read_bytes()
-        return load_source(path, data.decode("utf-8")), None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        if isinstance(exc, UnicodeDecodeError):
-            reason = "invalid UTF-8"
-        diagnostic = error("E000", f"cannot read '{path}': {reason}", None)
-        return load_source(path, ""), diagnostic
+        return Path(path).read_bytes().decode("utf-8"), None
+    except UnicodeDecodeError:
+        return None, "invalid UTF-8"
+    except OSError as exc:
+        return None, exc.strerror or str(exc)
 
 
-def _parse(path: str, name: str, source: SourceFile, read_error: Optional[Diagnostic]) -> LoadedModule:
-    if read_error is not None:
-        return LoadedModule(name=name, path=path, source=source, module=None,
-                            directives=list(source.prose_directives), syntax_diagnostics=[read_error])
-    from ..syntax import parse_source
+def unreadable_module(path: str, name: Optional[str], reason: str) -> LoadedModule:
+    """The module of a file that could not be read: empty source and an E000 diagnostic."""
+    source = load_source(path, "")
+    diagnostic = error("E000", f"cannot read '{path}': {reason}", None)
+    return LoadedModule(name=name or source.stem, path=path, source=source, module=None,
+                        directives=list(source.prose_directives), syntax_diagnostics=[diagnostic])
 
-    result = parse_source(source)
+
+def parsed_module(path: str, name: Optional[str], source: SourceFile, result: Any) -> LoadedModule:
+    """The module of a parsed file (`result` is a `syntax.parser.ParseResult`), its flags read from directives."""
     directives = list(result.directives)
     return LoadedModule(
-        name=name, path=path, source=source, module=result.module, directives=directives,
+        name=name or source.stem, path=path, source=source, module=result.module, directives=directives,
         syntax_diagnostics=list(result.diagnostics),
         strict=flag_value(directives, "strict", True),
         doc_mode=flag_value(directives, "doc_mode", False),

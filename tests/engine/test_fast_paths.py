@@ -170,6 +170,64 @@ CASES = {
           end
         end
         ''', "24 0 0\n3\n2\n1\n0\n1\n2\n"),
+    "early_exit_lower_bound": ('''
+        cell g(n: Int) -> Int
+          if n < 3
+            return n - 9223372036854775807
+          end
+          return n - 3
+        end
+        cell h(n: Int) -> Int
+          if n <= 0
+            return 0
+          end
+          n = n - 9223372036854775807
+          return n - 2
+        end
+        cell main()
+          print(g(3), g(9223372036854775807), g(-1), h(9223372036854775807), h(-5))
+        end
+        ''', "0 9223372036854775804 -9223372036854775808 -2 0\n"),
+    "index_arithmetic_checked_lazily": ('''
+        cell f(n: Int, big: Int)
+          let xs = [10, 20, 30]
+          let out = []
+          for i in 0..n
+            for k in 0..n
+              out = append(out, xs[i * n + k])
+              out = append(out, xs[i * big + k] ?? -1)
+            end
+          end
+          return out
+        end
+        cell main()
+          print(f(2, 4611686018427387904))
+          print(f(3, 4611686018427387904))
+        end
+        ''', "[10, 10, 20, 20, 30, -1, null, -1]\nerror: arithmetic overflow\n  at f (test.lm:7)\n"
+           "  at main (test.lm:14)\n"),
+    "native_builtins_on_known_kinds": ('''
+        cell main()
+          let s = "straße"
+          let xs = [1, 2, 3]
+          let m = {"a": 1}
+          let n = 42
+          print(len(s), len(xs), len(m), upper(s), lower("ÀB"), string(n) + "!", string(s))
+          let p = json_parse("{\\"name\\": \\"x\\"}")
+          print(p.name, p.other)
+        end
+        ''', "6 3 1 STRASSE àb 42! straße\nx null\n"),
+    "higher_order_builtins": ('''
+        cell main()
+          print(filter([0, 1, "", "a", null, [1]], fn(x) => x))
+          print(sort_by([3, 1, 2, 1], fn(x) => x), sort_by(["b", "a", "c"], fn(x) => x))
+          print(sort_by([1, 2, 3, 4], fn(x) => if x % 2 == 0 then "s" else 1))
+          print(sort_by([[2, "b"], [1, "a"], [2, "a"]], fn(p) => p[0]))
+          print(map([1, 2], fn(x) => x * 2), reduce([1, 2, 3], fn(a, b) => a + b), reduce([], fn(a, b) => a))
+          print(group_by([1, 2, 3, 4], fn(x) => x % 2), group_by(["ab", "c"], fn(x) => len(x) > 1))
+        end
+        ''', '[1, "a", [1]]\n[1, 1, 2, 3] ["a", "b", "c"]\n[1, 3, 2, 4]\n[[1, "a"], [2, "b"], [2, "a"]]\n'
+           '[2, 4] 6 null\n{"0": [2, 4], "1": [1, 3]} {"false": ["c"], "true": ["ab"]}\n'),
 }
 
 
@@ -185,13 +243,15 @@ def test_in_place_update_is_invisible(engine) -> None:
           let m = {"a": 1}
           let kept = [m]
           m["a"] = 2
+          let alias = m
+          alias["b"] = 3
           let xs = [1, 2, 3]
           let snapshot = fn() => xs
           xs[0] = 9
           for x in xs
             xs[1] = x * 100
           end
-          print(m, kept, xs, snapshot())
+          print(m, kept, alias, xs, snapshot())
         end
         ''')
-    assert out == '{"a": 2} [{"a": 1}] [9, 300, 3] [1, 2, 3]\n'
+    assert out == '{"a": 2} [{"a": 1}] {"a": 2, "b": 3} [9, 300, 3] [1, 2, 3]\n'

@@ -80,21 +80,22 @@ def check_paths(paths: Iterable[str], host: Any = None) -> CheckReport:
 def _check_paths(paths: Iterable[str], host: Any) -> CheckReport:
     from lumen_kernel.checker import check_program
     from lumen_kernel.program import load_program
+    from lumen_kernel.program.loader import file_key
 
     roots = discover_sources(paths)
     root_order = {}
     for position, path in enumerate(roots):
-        root_order.setdefault(_key(path), position)
+        root_order.setdefault(file_key(path), position)
     entries: dict[str, tuple[float, str, list[Any]]] = {}
     report = CheckReport()
     for position, path in enumerate(roots):
-        if _key(path) in entries:
+        if file_key(path) in entries:
             continue
         program = load_program(path, host=host)
         result = check_program(program, host=host)
         for module in program.modules:
             report.sources.setdefault(module.path, module.source.lines)
-            key = _key(module.path)
+            key = file_key(module.path)
             diagnostics = result.diagnostics.get(module.path, [])
             if key in entries or (key not in root_order and not diagnostics):
                 continue
@@ -103,14 +104,6 @@ def _check_paths(paths: Iterable[str], host: Any) -> CheckReport:
     for _order, path, diagnostics in sorted(entries.values(), key=lambda entry: entry[0]):
         report.files.append((path, diagnostics))
     return report
-
-
-def _key(path: str) -> str:
-    """Identity of a file however its path is spelled."""
-    try:
-        return os.path.realpath(path)
-    except OSError:
-        return os.path.abspath(path)
 
 
 @click.command(name="check")

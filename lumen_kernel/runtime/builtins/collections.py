@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from lumen_kernel.runtime.builtins.higher_order import repeated_calls
 from lumen_kernel.runtime.builtins.spec import builtin
 from lumen_kernel.runtime.compare import (
     equals, index_in_sequence, make_set, orderable, set_add, set_remove, sort_values, total_order_key,
 )
 from lumen_kernel.runtime.ops import INT_MIN, iterable_or_none, make_range, overflow, update_record
 from lumen_kernel.runtime.render import concat
-from lumen_kernel.runtime.values import ABSENT, Closure, LumenSet, Record
+from lumen_kernel.runtime.values import ABSENT, LumenSet, Record
 
 
 def append(xs: Any, x: Any) -> list:
@@ -47,9 +48,12 @@ def sort_by(xs: Any, f: Any) -> list:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return []
-    if type(f) is Closure:
-        f = f.fn     # call the function behind the Closure directly (skips Closure.__call__)
-    keys = list(map(f, items))
+    first, rest = repeated_calls(f)     # the functions behind the Closure (skips Closure.__call__)
+    iterator = iter(items)
+    keys = []
+    for e in iterator:
+        keys.append(first(e))
+        keys.extend(map(rest, iterator))
     if len(set(map(type, keys))) == 1 and (type(keys[0]) is int or type(keys[0]) is str):
         # all keys Ints (or all Strings): the total order of §5.4 is Python's own order on them
         order = sorted(range(len(keys)), key=keys.__getitem__)

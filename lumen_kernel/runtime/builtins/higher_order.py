@@ -19,12 +19,30 @@ def _direct(f: Any) -> Any:
     return f.fn if type(f) is Closure else f
 
 
+def repeated_calls(f: Any) -> tuple[Any, Any]:
+    """The callables to use for the first call of `f` and for the calls after it, when a builtin calls `f` once per
+    element. For a leaf lambda (one calling nothing that runs Lumen code) the compiler puts in `Closure.extra` a
+    copy of its function without the call-depth check: the depth cannot change between the calls a builtin makes,
+    so checking it at the first call is exact."""
+    if type(f) is Closure:
+        if f.kind == "lambda" and f.extra is not None:
+            return f.fn, f.extra
+        return f.fn, f.fn
+    return f, f
+
+
 def map_(xs: Any, f: Any) -> Any:
     """`[f(e) for e in xs]`."""
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return xs
-    return list(map(_direct(f), items))
+    first, rest = repeated_calls(f)
+    iterator = iter(items)
+    for e in iterator:
+        out = [first(e)]
+        out.extend(map(rest, iterator))
+        return out
+    return []
 
 
 def filter_(xs: Any, f: Any) -> Any:
@@ -32,9 +50,15 @@ def filter_(xs: Any, f: Any) -> Any:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return xs
-    f = _direct(f)
-    # a predicate nearly always returns a Bool: test for it before calling `truthy`
-    return [e for e in items if (r := f(e)) is True or (r is not False and truthy(r))]
+    first, rest = repeated_calls(f)
+    iterator = iter(items)
+    for e in iterator:
+        r = first(e)
+        out = [e] if r is True or (r is not False and truthy(r)) else []
+        # a predicate nearly always returns a Bool: test for it before calling `truthy`
+        out += [e for e in iterator if (r := rest(e)) is True or (r is not False and truthy(r))]
+        return out
+    return []
 
 
 def reduce(xs: Any, f: Any, init: Any = ABSENT) -> Any:
@@ -43,9 +67,12 @@ def reduce(xs: Any, f: Any, init: Any = ABSENT) -> Any:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return fallback
+    first, rest = repeated_calls(f)
     iterator = iter(items)
     acc = next(iterator, None) if init is ABSENT else init
-    return functools.reduce(_direct(f), iterator, acc)
+    for e in iterator:
+        return functools.reduce(rest, iterator, first(acc, e))
+    return acc
 
 
 def flat_map(xs: Any, f: Any) -> Any:
@@ -117,10 +144,11 @@ def group_by(xs: Any, f: Any) -> dict:
     items = iterable_or_none(xs)
     if items is None or not callable(f):
         return {}
-    f = _direct(f)
+    call, rest = repeated_calls(f)
     groups: dict = {}
     for e in items:
-        key = f(e)
+        key = call(e)
+        call = rest
         if type(key) is not str:
             key = str(key) if type(key) is int else concat(key)
         group = groups.get(key)
