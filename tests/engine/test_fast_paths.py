@@ -255,3 +255,25 @@ def test_in_place_update_is_invisible(engine) -> None:
         end
         ''')
     assert out == '{"a": 2} [{"a": 1}] {"a": 2, "b": 3} [9, 300, 3] [1, 2, 3]\n'
+
+
+def test_leaf_lambda_depth_checked_at_first_call(engine) -> None:
+    """Higher-order builtins call a leaf lambda without its depth check after the first element: the limit and the
+    stack trace must be the same as with the check on every call."""
+    source = '''
+        cell inner(xs) = map(xs, fn(x) => x * 2)
+        cell main()
+          print(inner([]), filter([], fn(x) => x), reduce([], fn(a, b) => a, 0))
+          print(inner([1, 2]))
+        end
+        '''
+    assert engine.output(source, max_call_depth=3) == "[] [] 0\n[2, 4]\n"
+    assert engine.output(source, max_call_depth=2) == ("[] [] 0\nerror: stack overflow: call depth exceeded 2\n"
+                                                       "  at <lambda> (test.lm:1)\n  at inner (test.lm:1)\n"
+                                                       "  at main (test.lm:4)\n")
+    overflow = engine.output('''
+        cell main()
+          print(map([1, 9223372036854775807], fn(x) => x + 1))
+        end
+        ''')
+    assert overflow == "error: arithmetic overflow\n  at <lambda> (test.lm:2)\n  at main (test.lm:2)\n"

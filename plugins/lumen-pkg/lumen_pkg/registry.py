@@ -12,6 +12,7 @@ install does, applies immutability and rewrites both indexes under the registry'
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import json
 import os
@@ -110,7 +111,7 @@ def _is_http(location: str) -> bool:
 # --- reading -------------------------------------------------------------------------------------------------------
 
 
-class Registry:
+class Registry(abc.ABC):
     """Read access to a registry's static layout. Subclasses fetch raw bytes; parsing is shared."""
 
     location: str
@@ -119,13 +120,13 @@ class Registry:
         self.location = location
         self._package_cache: dict[str, list[dict[str, Any]] | None] = {}
 
+    @abc.abstractmethod
     def fetch(self, relative: str) -> bytes | None:
         """The bytes at a root-relative layout path, or None when absent."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def describe(self, relative: str) -> str:
         """How a layout path is named in messages."""
-        raise NotImplementedError
 
     def close(self) -> None:
         """Release connections (nothing to do for directories)."""

@@ -40,12 +40,12 @@ class CursorList(ScrollView, can_focus=True):
     # -- for subclasses -------------------------------------------------------------------------------------------
 
     def row_count(self) -> int:
-        """Number of rows."""
-        raise NotImplementedError
+        """Number of rows (every subclass overrides it)."""
+        raise TypeError(f"{type(self).__name__} must override row_count()")
 
     def row_text(self, index: int, width: int) -> Text:
-        """Row `index` as styled text (cut or padded to `width` by the caller)."""
-        raise NotImplementedError
+        """Row `index` as styled text, cut or padded to `width` by the caller (every subclass overrides it)."""
+        raise TypeError(f"{type(self).__name__} must override row_text()")
 
     def cursor_moved(self, index: int) -> None:
         """The cursor moved to `index` by a key or a click."""
