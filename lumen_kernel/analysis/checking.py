@@ -101,10 +101,13 @@ class IncrementalChecker:
         changes, names = self._changes(program)
         body_pass = _BodyPass(self, changes, names)
         result = check_program(program, self.host, cells=body_pass)
-        unchecked = {loaded.path for loaded in program.modules if loaded.module is None or loaded.has_syntax_errors}
+        checked = {loaded.path for loaded in program.modules if loaded.module is not None
+                   and not loaded.has_syntax_errors}
         for key, entry in self.memo.items():
-            if key[0] in unchecked:
-                body_pass.memo.setdefault(key, entry)    # kept for when the syntax error is fixed
+            if key[0] not in checked:
+                # kept for when the syntax error is fixed, or the module is imported again (a root with a syntax
+                # error loads no imports)
+                body_pass.memo.setdefault(key, entry)
         self.memo = body_pass.memo
         self.stats = body_pass.stats
         return result
@@ -155,6 +158,10 @@ class IncrementalChecker:
             interfaces[loaded.path] = current
             names[loaded.path] = module_names
             changes[loaded.path] = self._module_changes(loaded, current, items, changes)
+        for path, kept in self.interfaces.items():
+            if path not in interfaces:          # not loaded this time: compared with again when it is
+                interfaces[path] = kept
+                items_cache.update((id(described.item), described) for described in kept.items)
         self.items = items_cache
         self.interfaces = interfaces
         return changes, names
