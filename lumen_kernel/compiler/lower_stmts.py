@@ -189,11 +189,10 @@ class StmtLowering:
             # reference count is 2 here: the local and `getrefcount`'s argument)
             rhs = self.materialize(rhs)
             key = keys[0][1]
+            in_place = py.Assign(targets=[py.Subscript(value=P.load(pyname), slice=key, ctx=py.Store())], value=rhs)
+            copied = P.assign(pyname, P.call("_set_index_root", P.load(pyname), key, rhs))
             self.emit(py.If(test=P.compare(P.call("_refcount", P.load(pyname)), py.LtE(), P.const(2)),
-                            body=[P.stamp(py.Assign(targets=[py.Subscript(value=P.load(pyname), slice=key, ctx=py.Store())],
-                                                    value=rhs), self.line)],
-                            orelse=[P.stamp(P.assign(pyname, P.call("_set_index_root", P.load(pyname), key, rhs)),
-                                            self.line)]))
+                            body=[P.stamp(in_place, self.line)], orelse=[P.stamp(copied, self.line)]))
             element = K.element(root_kind)
             element = kind_of(rhs) if element == "*" else element
             same = element is not None and kind_of(rhs) == element
