@@ -23,6 +23,7 @@ and always run.
 """
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
@@ -230,30 +231,22 @@ class _BodyPass:
     def check_cell(self, module: Any, cell: Any, checker: Any) -> None:
         """Check one cell body, or replay its memoised result (when its nodes are the same objects and no name
         it depends on changed)."""
-        from ..checker.symbols import EffectSource
-
-        lines = self.lines.get(module.path)
-        if lines is None:
-            lines = self.lines[module.path] = module.loaded.source.program.split("\n")
-        changed = self.changes.get(module.path, ALL)
-        names = self.names.get(module.path, frozenset())
+        path = module.path
+        changed = self.changes.get(path, ALL)
+        names = self.names.get(path, frozenset())
         nodes = _body_nodes(cell)
-        key = (module.path, tuple(id(node) for node in nodes))
+        key = (path, tuple(map(id, nodes)))
         entry = self.owner.memo.get(key)
-        if entry is not None and changed is not ALL and all(a is b for a, b in zip(entry.nodes, nodes)) \
-                and not (entry.words & changed) and (entry.names is None or (entry.names == names and not changed)):
+        if entry is not None and changed is not ALL and all(map(operator.is_, entry.nodes, nodes)) \
+                and not (changed and not entry.words.isdisjoint(changed)) \
+                and (entry.names is None or (entry.names == names and not changed)):
             entry = _moved(entry)
         else:
             entry = None
-        if entry is not None:
-            callees = [self.symbols.find(source[3]) if source[3] is not None else None for source in entry.sources]
-            if all(callee is not None for callee, source in zip(callees, entry.sources) if source[3] is not None):
-                module.diagnostics.extend(entry.diagnostics)
-                cell.sources = [EffectSource(span, cause, effects, callee)
-                                for (span, cause, effects, _key), callee in zip(entry.sources, callees)]
-                self.memo[key] = entry
-                self.stats.reused += 1
-                return
+        if entry is not None and self._replay(module, cell, entry):
+            self.memo[key] = entry
+            self.stats.reused += 1
+            return
         first_diagnostic = len(module.diagnostics)
         first_bound = len(module.pending_bounds)
         checker.check_cell(cell)
@@ -265,19 +258,40 @@ class _BodyPass:
                    for source in cell.sources]
         if any(source[3] is None and original.callee is not None for source, original in zip(sources, cell.sources)):
             return
+        lines = self.lines.get(path)
+        if lines is None:
+            lines = self.lines[path] = module.loaded.source.program.split("\n")
         diagnostics = list(module.diagnostics[first_diagnostic:])
         suggests = any(d.code in _SUGGESTING for d in diagnostics)
         self.memo[key] = _BodyResult(nodes=nodes, lines=tuple(node.span.line for node in nodes),
                                      local=_local(nodes, diagnostics, sources), words=_words(lines, nodes),
                                      names=names if suggests else None, diagnostics=diagnostics, sources=sources)
 
+    def _replay(self, module: Any, cell: Any, entry: _BodyResult) -> bool:
+        """Replay a memoised result into the module and the cell; False when a callee of its effect sources no
+        longer exists (the cell is then checked again)."""
+        if not entry.sources:
+            module.diagnostics.extend(entry.diagnostics)
+            cell.sources = []
+            return True
+        from ..checker.symbols import EffectSource
+
+        find = self.symbols.find
+        callees = [find(source[3]) if source[3] is not None else None for source in entry.sources]
+        if any(callee is None and source[3] is not None for callee, source in zip(callees, entry.sources)):
+            return False
+        module.diagnostics.extend(entry.diagnostics)
+        cell.sources = [EffectSource(span, cause, effects, callee)
+                        for (span, cause, effects, _key), callee in zip(entry.sources, callees)]
+        return True
+
 
 def _moved(entry: _BodyResult) -> Optional[_BodyResult]:
     """The entry, its positions moved with its nodes when they moved by whole lines (all by the same delta);
     None when it cannot be moved."""
-    deltas = {node.span.line - line for node, line in zip(entry.nodes, entry.lines)}
-    if deltas == {0}:
+    if all(node.span.line == line for node, line in zip(entry.nodes, entry.lines)):
         return entry
+    deltas = {node.span.line - line for node, line in zip(entry.nodes, entry.lines)}
     if len(deltas) != 1 or not entry.local:
         return None
     delta = deltas.pop()

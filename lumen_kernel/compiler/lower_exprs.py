@@ -99,7 +99,7 @@ class ExprLowering:
         """Lower an expression; statements it needs are emitted first."""
         method = getattr(self, "x_" + type(e).__name__, None)
         if method is None:
-            raise NotImplementedError(f"lowering of {type(e).__name__} is not implemented")
+            raise TypeError(f"internal compiler error: no lowering for AST node {type(e).__name__}")
         return method(e)
 
     def ordered(self: "FunctionLowerer", thunks: list[Callable[[], py.expr]]) -> list[py.expr]:
@@ -395,7 +395,7 @@ class ExprLowering:
             if isinstance(e.right, ast.Range):     # membership in a range: no List is built (§5.4)
                 return mark_bool(P.call("_in", left, self.range_value(right)))
             return mark_bool(P.call("_in", left, right))
-        raise NotImplementedError(f"binary operator {op}")
+        raise TypeError(f"internal compiler error: unknown binary operator {op!r}")
 
     def fast_arith(self: "FunctionLowerer", op: str, left: py.expr, right: py.expr, e: ast.Binary) \
             -> Optional[py.expr]:
