@@ -19,7 +19,8 @@ is a **dependant by name** of an interface change:
   module.
 
 Declarations, signatures, constants, field defaults, impls, processes, constraints, bounds and effects are cheap
-and always run.
+and always run. The interface and body results of a module that is missing from a program (a root with a syntax
+error loads no imports) or not checked (it has a syntax error) are kept and compared with when it is checked again.
 """
 from __future__ import annotations
 

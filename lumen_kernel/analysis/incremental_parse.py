@@ -55,7 +55,8 @@ def boundary_lines(lines: list[str]) -> list[int]:
     starts = []
     for index in range(1, len(lines)):
         line = lines[index]
-        if line and is_boundary_line(line) and not lines[index - 1].rstrip().endswith("\\"):
+        if line and line[0] in _INITIALS and is_boundary_line(line) \
+                and not lines[index - 1].rstrip().endswith("\\"):
             starts.append(index)
     return starts
 
@@ -172,7 +173,9 @@ class IncrementalParser:
         key = ("\n".join(lines[start:end]), sentinel)
         candidates = self.cache.get(key)
         if candidates:
-            chosen = next((entry for entry in candidates if entry.start == start), candidates[0])
+            chosen = candidates[0]
+            if chosen.start != start:
+                chosen = next((entry for entry in candidates if entry.start == start), chosen)
             candidates.remove(chosen)        # one cached result serves one chunk
             if chosen.start != start:
                 _move(chosen, start)

@@ -35,9 +35,9 @@ class _Unit:
     def moved(self) -> Optional["_Unit"]:
         """This result with its findings moved along with its items (when all moved by the same number of lines;
         None otherwise)."""
-        deltas = {item.span.line - line for item, line in zip(self.items, self.lines)}
-        if deltas == {0} or not self.lines:
+        if not self.lines or all(item.span.line == line for item, line in zip(self.items, self.lines)):
             return self
+        deltas = {item.span.line - line for item, line in zip(self.items, self.lines)}
         if len(deltas) != 1:
             return None
         delta = deltas.pop()
@@ -57,6 +57,7 @@ class IncrementalLinter:
     """Lints successive versions of modules, re-linting only the units that changed."""
 
     cache: dict[tuple, _Unit] = field(default_factory=dict)
+    context: tuple = ()             # (enum variants, unit settings) the cached results were made with
     relinted: int = 0
     imports: tuple = ((), [], ())   # (key, findings, import items) of the last `unused-import` run
 
@@ -82,8 +83,11 @@ class IncrementalLinter:
             units.append(script)
         lines = source.program.split("\n")
         builtins_host = _BuiltinsOnly(host)
-        keys = [(tuple(id(item) for item in unit), variants, unit_settings, _comments_above(lines, unit))
-                for unit in units]
+        context = (variants, unit_settings)
+        if context != self.context:     # every cached result was made in another context
+            self.cache = {}
+            self.context = context
+        keys = [(tuple(map(id, unit)), _comments_above(lines, unit)) for unit in units]
         results: list[Optional[_Unit]] = []
         for key, unit in zip(keys, units):
             cached = self.cache.get(key)

@@ -286,6 +286,10 @@ def prose_only_change(old: SourceFile, new: SourceFile) -> Optional[tuple[int, i
     """For two versions of a markdown source: `(first_line, delta)` when they differ only in prose lines outside
     fences and no fence or directive line was created or removed (lines at or after the 1-based `first_line`
     moved by `delta`); None otherwise."""
+    if old.program != new.program and old.program.count("\n") == new.program.count("\n"):
+        # The program has the file's lines with prose blanked: a prose-only edit that keeps the line count
+        # leaves it unchanged (the common case of an edit inside a fence ends here).
+        return None
     old_lines = old.text.split("\n")
     new_lines = new.text.split("\n")
     prefix = 0

@@ -115,7 +115,7 @@ class ProgramCompiler:
         self.specs: dict[str, list[tuple[int, str]]] = {}     # cell pyname -> specialised (parameter, kind)
         self.return_kinds: dict[str, Optional[str]] = {}       # function pyname -> inferred result kind
         self._analysis: dict[str, tuple[dict, bool]] = {}      # function pyname -> last confirmed kinds
-        self._lambdas: dict[tuple, tuple[str, list]] = {}      # lowered lambdas by node and captured kinds
+        self._lambdas: dict[tuple, tuple[str, list, Any]] = {}  # lowered lambdas by node id (node kept alive) and kinds
 
     # -- helpers used by the lowerers ------------------------------------------------------------------------
 
@@ -670,7 +670,7 @@ class ProgramCompiler:
         cache_key = (id(e), tuple(sorted(capture_kinds.items(), key=lambda item: item[0])), outer.fn_kind)
         cached = self._lambdas.get(cache_key)
         if cached is not None:
-            factory, defs = cached
+            factory, defs, _node = cached
             outer.lambda_defs.extend(defs)
             return P.call(factory, *captured_values)
         factory = self.unique(f"{scope.prefix}L")
@@ -719,7 +719,7 @@ class ProgramCompiler:
         factory_def = P.function(factory, P.arguments(["k_" + n for n in captures]),
                                  inner_defs + [P.ret(P.call("_Closure", *closure_args))])
         defs = list(lw.lambda_defs) + [P.stamp(factory_def, line)]
-        self._lambdas[cache_key] = (factory, defs)
+        self._lambdas[cache_key] = (factory, defs, e)   # holding `e` keeps its id unique
         outer.lambda_defs.extend(defs)
         return P.call(factory, *captured_values)
 

@@ -70,13 +70,15 @@ def run_program(program: Any, *, cell: str = "main", args: Optional[Mapping[str,
 
 
 def compiled_for(program: Any, mode: Mode, builtins: Optional[dict] = None) -> CompiledProgram:
-    """The program compiled for `mode` (cached on the program object)."""
+    """The program compiled for `mode` and `builtins` (cached on the program object; the builtins table is kept with
+    its compiled program and compared by value, so a new table with other contents never reuses an old compile)."""
     cache = program.__dict__.setdefault("_lumen_compiled", {})
-    key = (mode, id(builtins) if builtins is not None else None)
-    compiled = cache.get(key)
-    if compiled is None:
-        compiled = compile_program(program, mode, builtins=builtins)
-        cache[key] = compiled
+    entries = cache.setdefault(mode, [])
+    for known, compiled in entries:
+        if known is builtins or (known is not None and builtins is not None and known == builtins):
+            return compiled
+    compiled = compile_program(program, mode, builtins=builtins)
+    entries.append((builtins, compiled))
     return compiled
 
 

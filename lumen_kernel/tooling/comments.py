@@ -65,7 +65,7 @@ def find_comments(tokens: list[Token], lines: list[str]) -> list[Comment]:
     coverage = line_coverage(tokens, len(lines))
     comments: list[Comment] = []
     for index, line in enumerate(lines):
-        if coverage.inside[index]:
+        if not line or coverage.inside[index]:
             continue
         end = coverage.code_end[index]
         if end >= len(line):

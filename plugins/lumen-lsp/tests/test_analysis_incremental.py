@@ -294,6 +294,23 @@ def test_an_edit_inside_one_cell_rechecks_that_cell_only():
     assert session.loader.parsers[os.path.realpath(path)].stats.parsed == 1
 
 
+def test_fixing_a_syntax_error_rechecks_one_cell_only():
+    # A root with a syntax error loads no imports; once fixed, the imported module's interface and cell results
+    # from before the error still apply.
+    path = str(CORPUS / "service.lm.md")
+    text = (CORPUS / "service.lm.md").read_text(encoding="utf-8")
+    session = AnalysisSession()
+    session.update(path, text, 0)
+    session.analyse(path)
+    session.update(path, text.replace("  let base = order.amount - discount\n", "  let base =\n", 1), 1)
+    assert session.analyse(path).has_syntax_errors
+    session.update(path, text, 2)
+    analysis = session.analyse(path)
+    expected = check_program(load_program(path, text=text)).diagnostics.get(path, [])
+    assert [d.to_json() for d in analysis.diagnostics] == [d.to_json() for d in expected]
+    assert session.checker.stats.checked == 1
+
+
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_patched_markdown_sources_equal_extraction(data: st.DataObject):
