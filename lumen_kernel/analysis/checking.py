@@ -143,10 +143,8 @@ class IncrementalChecker:
                 items_cache[id(item)] = cached
                 items.append(cached)
             imports = tuple(_import_facts(resolved) for resolved in loaded.imports)
-            module_names = set()
-            for described in items:
-                if not isinstance(described.item, ast.ImportDecl):
-                    module_names |= described.exports
+            module_names = set().union(*[described.exports for described in items
+                                         if not isinstance(described.item, ast.ImportDecl)])
             for target, star, pairs in imports:
                 module_names |= {local for _name, local in pairs}
                 if star and target is not None:
@@ -175,7 +173,10 @@ class IncrementalChecker:
             return ALL
         changed: set[str] = set()        # every changed name (matched against the words of cells)
         changed_types: set[str] = set()  # changed names other signatures can mention
-        for signature in (previous.signatures - current.signatures) + (current.signatures - previous.signatures):
+        # (comparing the counts as plain dicts first: an edit inside a body leaves every signature as it was)
+        same = dict.__eq__(previous.signatures, current.signatures)
+        for signature in () if same else \
+                (previous.signatures - current.signatures) + (current.signatures - previous.signatures):
             for described in (previous.defines.get(signature), current.defines.get(signature)):
                 if described is not None:
                     changed |= described.defines
@@ -235,13 +236,14 @@ class _BodyPass:
         path = module.path
         changed = self.changes.get(path, ALL)
         names = self.names.get(path, frozenset())
-        nodes = _body_nodes(cell)
+        nodes = tuple(cell.decl.body) if getattr(cell, "is_script", False) else (cell.decl,)
         key = (path, tuple(map(id, nodes)))
         entry = self.owner.memo.get(key)
         if entry is not None and changed is not ALL and all(map(operator.is_, entry.nodes, nodes)) \
                 and not (changed and not entry.words.isdisjoint(changed)) \
                 and (entry.names is None or (entry.names == names and not changed)):
-            entry = _moved(entry)
+            if not all(map(operator.eq, map(_first_line, nodes), entry.lines)):
+                entry = _moved(entry)
         else:
             entry = None
         if entry is not None and self._replay(module, cell, entry):
@@ -277,7 +279,7 @@ class _BodyPass:
             return True
         from ..checker.symbols import EffectSource
 
-        find = self.symbols.find
+        find = self.symbols.by_key.get
         callees = [find(source[3]) if source[3] is not None else None for source in entry.sources]
         if any(callee is None and source[3] is not None for callee, source in zip(callees, entry.sources)):
             return False
@@ -299,6 +301,10 @@ def _moved(entry: _BodyResult) -> Optional[_BodyResult]:
     return replace(entry, lines=tuple(node.span.line for node in entry.nodes),
                    diagnostics=[shift_diagnostic(d, delta) for d in entry.diagnostics],
                    sources=[shift_effect_source(source, delta) for source in entry.sources])
+
+
+def _first_line(node: Any) -> int:
+    return node.span.line
 
 
 def _local(nodes: tuple, diagnostics: list[Diagnostic], sources: list[tuple]) -> bool:

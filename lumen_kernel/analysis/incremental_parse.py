@@ -183,27 +183,32 @@ class IncrementalParser:
             new_cache.setdefault(key, []).append(chosen)
             stats.reused += 1
             return chosen.result
-        padded = [""] * start + lines[start:end]
+        # The chunk is lexed and parsed from line 1 (lexing blank padding lines up to `start` costs more than
+        # the chunk itself), then moved to `start` like a cached chunk that moved.
+        chunk_lines = lines[start:end]
         if sentinel is not None:
-            padded.append(sentinel)
-        lexed = lex(SourceFile(path=source.path, text="", program="\n".join(padded),
+            chunk_lines.append(sentinel)
+        lexed = lex(SourceFile(path=source.path, text="", program="\n".join(chunk_lines),
                                is_markdown=source.is_markdown))
-        if sentinel is not None and not force and _first_closed(lexed.tokens, [end + 1]) is None:
+        limit = end - start + 1   # 1-based sentinel line within the chunk
+        if sentinel is not None and not force and _first_closed(lexed.tokens, [limit]) is None:
             return None
-        parsed = parse_tokens(lexed.tokens, source.path, padded, source.is_markdown, lexed.diagnostics)
+        parsed = parse_tokens(lexed.tokens, source.path, chunk_lines, source.is_markdown, lexed.diagnostics)
         stats.parsed += 1
         if sentinel is None:
             result = ChunkResult(parsed.module.items, parsed.diagnostics, parsed.directives,
                                  [tok for tok in lexed.tokens if tok.kind != EOF])
         else:
-            limit = end + 1   # 1-based sentinel line
             result = ChunkResult(
                 [item for item in parsed.module.items if item.span.line < limit],
                 [d for d in parsed.diagnostics if d.span is None or (d.span.line, d.span.column) < (limit, 2)],
                 [d for d in parsed.directives if d.line < limit],
                 [tok for tok in lexed.tokens if tok.span.line < limit and tok.kind != EOF])
-        new_cache.setdefault(key, []).append(_Cached(start, result))
-        return result
+        entry = _Cached(0, result)
+        if start:
+            _move(entry, start)
+        new_cache.setdefault(key, []).append(entry)
+        return entry.result
 
     def _closed_end(self, source: SourceFile, lines: list[str], start: int, candidates: list[int],
                     new_open: dict[tuple, int]) -> int:

@@ -124,12 +124,8 @@ def patch_markdown_source(previous: SourceFile, text: str) -> Optional[SourceFil
     old_lines = previous.text.split("\n")
     new_lines = text.split("\n")
     limit = min(len(old_lines), len(new_lines))
-    prefix = 0
-    while prefix < limit and old_lines[prefix] == new_lines[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old_lines[-1 - suffix] == new_lines[-1 - suffix]:
-        suffix += 1
+    prefix = _common_prefix(old_lines, new_lines, limit)
+    suffix = _common_prefix(old_lines[::-1], new_lines[::-1], limit - prefix)
     old_end = len(old_lines) - suffix          # changed: old[prefix:old_end] -> new[prefix:new_end]
     new_end = len(new_lines) - suffix
     if any(line.strip().startswith("```") for line in old_lines[prefix:old_end] + new_lines[prefix:new_end]):
@@ -157,6 +153,19 @@ def patch_markdown_source(previous: SourceFile, text: str) -> Optional[SourceFil
     directives = [d if d.line - 1 < old_end else replace(d, line=d.line + delta) for d in previous.prose_directives]
     return SourceFile(path=previous.path, text=text, program="\n".join(program), is_markdown=True, fences=fences,
                       prose_directives=directives)
+
+
+_BLOCK = 64
+
+
+def _common_prefix(old: list[str], new: list[str], limit: int) -> int:
+    """The number of equal leading lines of two line lists (at most `limit`), comparing blocks of lines first."""
+    prefix = 0
+    while prefix + _BLOCK <= limit and old[prefix:prefix + _BLOCK] == new[prefix:prefix + _BLOCK]:
+        prefix += _BLOCK
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    return prefix
 
 
 class _Session(Loader):

@@ -251,7 +251,9 @@ class AnalysisSession:
         if previous.text == document.text:
             return previous if previous.version == document.version else \
                 replace(previous, version=document.version, extras={})
-        if not previous.source.is_markdown:
+        if not previous.source.is_markdown or not previous.checked:
+            # (a syntax error can sit where its unclosed construct ends: an unclosed string runs to the end of
+            # the program, so its position moves with prose lines below it)
             return None
         source = self.loader.source(document.path, document.text)
         delta = prose_only_change(previous.source, source)

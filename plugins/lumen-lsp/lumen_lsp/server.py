@@ -48,6 +48,27 @@ class LumenProtocol(LanguageServerProtocol):
                 if types.PositionEncodingKind.Utf8 in offered else []
         return (yield from super().lsp_initialize(params))
 
+    # The server keeps document texts in its own `DocumentStore` (state.py); pygls's workspace copy is not read,
+    # so text synchronisation skips updating it (re-splitting a 3,000-line text on every change).
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _user_handler(self, method: str, params: Any):
+        """Hand a notification to the registered feature handler (as pygls's built-in handlers do)."""
+        user_handler = self.fm.features.get(method)
+        if user_handler is not None:
+            yield user_handler, (params,), None
+
 
 class LumenLanguageServer(LanguageServer):
     """pygls server holding the Lumen `ServerState`."""
