@@ -184,14 +184,7 @@ class DeclParser(StmtParser):
         self.expect("cell")
         name_tok = self.expect_ident()
         generics = self.parse_generic_params() if self.texts[self.pos] == "[" else []
-        if self.texts[self.pos] != "(":
-            self.fail_expected("`(`")
-        params = self.parse_params(self.open_bracket())
-        result: Optional[ast.TypeExpr] = None
-        if self.texts[self.pos] == "->":
-            self.advance()
-            result = self.parse_type()
-        effects = self.parse_effect_row() if self.texts[self.pos] == "/" else None
+        params, result, effects = self.parse_signature_tail()
         body: list[ast.Stmt] = []
         expr_body = False
         has_body = True
@@ -544,11 +537,8 @@ class DeclParser(StmtParser):
         self.parse_members("handler", start, member)
         return ast.HandlerDecl(name=name, handles=handles, cells=cells, pub=pub, span=self.span_from(start))
 
-    def parse_handle(self) -> ast.HandleDecl:
-        """`handle eff.op(params) -> R / effects` with `= expr` or a block body."""
-        handle_tok = self.advance()
-        self.construct = "handle"
-        operation, name_tok = self.parse_dotted()
+    def parse_signature_tail(self) -> tuple[list[ast.Param], Optional[ast.TypeExpr], Optional[ast.EffectRow]]:
+        """`(params) -> R / effects` after a cell or handle name: parameters, result type and effect row."""
         if self.texts[self.pos] != "(":
             self.fail_expected("`(`")
         params = self.parse_params(self.open_bracket())
@@ -557,6 +547,14 @@ class DeclParser(StmtParser):
             self.advance()
             result = self.parse_type()
         effects = self.parse_effect_row() if self.texts[self.pos] == "/" else None
+        return params, result, effects
+
+    def parse_handle(self) -> ast.HandleDecl:
+        """`handle eff.op(params) -> R / effects` with `= expr` or a block body."""
+        handle_tok = self.advance()
+        self.construct = "handle"
+        operation, name_tok = self.parse_dotted()
+        params, result, effects = self.parse_signature_tail()
         body: list[ast.Stmt] = []
         expr_body = False
         if self.texts[self.pos] == "=":
