@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Optional
 
 from ..checker import CheckResult, check_program
+from ..checker.reuse import DeclarationMemo
 from ..diagnostics.model import Diagnostic
 from ..syntax import ast
 from .shifting import shift_diagnostic, shift_effect_source
@@ -97,12 +98,18 @@ class IncrementalChecker:
     items: dict[int, _Item] = field(default_factory=dict)
     interfaces: dict[str, _ModuleInterface] = field(default_factory=dict)
     stats: CheckStats = field(default_factory=CheckStats)
+    declarations: DeclarationMemo = field(default_factory=DeclarationMemo)
+    # the `ProgramInfo` of the last body pass, its cell index, and per cell (by identity) the memo entry whose
+    # effect sources the cell holds
+    last_info: Any = None
+    index: Any = None
+    sources_of: dict[int, tuple] = field(default_factory=dict)
 
     def check(self, program: Any) -> CheckResult:
         """Check a loaded program; the result equals `check_program(program, host)`."""
         changes, names = self._changes(program)
         body_pass = _BodyPass(self, changes, names)
-        result = check_program(program, self.host, cells=body_pass)
+        result = check_program(program, self.host, cells=body_pass, declarations=self.declarations)
         checked = {loaded.path for loaded in program.modules if loaded.module is not None
                    and not loaded.has_syntax_errors}
         for key, entry in self.memo.items():
@@ -112,6 +119,7 @@ class IncrementalChecker:
                 body_pass.memo.setdefault(key, entry)
         self.memo = body_pass.memo
         self.stats = body_pass.stats
+        self.last_info, self.index, self.sources_of = body_pass.info, body_pass.symbols, body_pass.sources_of
         return result
 
     # ------------------------------------------------------------------------------------------ interface
@@ -225,10 +233,15 @@ class _BodyPass:
         self.stats = CheckStats()
         self.symbols: Optional[_CellIndex] = None
         self.lines: dict[str, list[str]] = {}
+        self.info: Any = None
+        self.same_info = False          # the checker reused the previous pass's `ProgramInfo` (same cell symbols)
+        self.sources_of: dict[int, tuple] = {}
 
     def begin(self, info: Any) -> None:
         """Index the cell symbols of this run (memoised effect sources are re-linked through it)."""
-        self.symbols = _CellIndex(info)
+        self.info = info
+        self.same_info = info is self.owner.last_info
+        self.symbols = self.owner.index if self.same_info else _CellIndex(info)
 
     def check_cell(self, module: Any, cell: Any, checker: Any) -> None:
         """Check one cell body, or replay its memoised result (when its nodes are the same objects and no name
@@ -266,16 +279,25 @@ class _BodyPass:
             lines = self.lines[path] = module.loaded.source.program.split("\n")
         diagnostics = list(module.diagnostics[first_diagnostic:])
         suggests = any(d.code in _SUGGESTING for d in diagnostics)
-        self.memo[key] = _BodyResult(nodes=nodes, lines=tuple(node.span.line for node in nodes),
-                                     local=_local(nodes, diagnostics, sources), words=_words(lines, nodes),
-                                     names=names if suggests else None, diagnostics=diagnostics, sources=sources)
+        entry = self.memo[key] = _BodyResult(
+            nodes=nodes, lines=tuple(node.span.line for node in nodes), local=_local(nodes, diagnostics, sources),
+            words=_words(lines, nodes), names=names if suggests else None, diagnostics=diagnostics, sources=sources)
+        self.sources_of[id(cell)] = (cell, entry)
 
     def _replay(self, module: Any, cell: Any, entry: _BodyResult) -> bool:
         """Replay a memoised result into the module and the cell; False when a callee of its effect sources no
         longer exists (the cell is then checked again)."""
+        if self.same_info:
+            held = self.owner.sources_of.get(id(cell))
+            if held is not None and held[0] is cell and held[1] is entry:
+                # the cell still holds the effect sources of this entry (same symbols as the last pass)
+                module.diagnostics.extend(entry.diagnostics)
+                self.sources_of[id(cell)] = held
+                return True
         if not entry.sources:
             module.diagnostics.extend(entry.diagnostics)
             cell.sources = []
+            self.sources_of[id(cell)] = (cell, entry)
             return True
         from ..checker.symbols import EffectSource
 
@@ -286,6 +308,7 @@ class _BodyPass:
         module.diagnostics.extend(entry.diagnostics)
         cell.sources = [EffectSource(span, cause, effects, callee)
                         for (span, cause, effects, _key), callee in zip(entry.sources, callees)]
+        self.sources_of[id(cell)] = (cell, entry)
         return True
 
 

@@ -9,7 +9,9 @@ effects and constraints all run and their diagnostics are reported together.
 
 Cell bodies are the expensive phase. `check_program(..., cells=hook)` lets a caller (the language server's
 `analysis.checking.IncrementalChecker`) take over the body check of each cell, e.g. to replay a memoised result,
-while every other phase, and their order, stays here. See `CellCheckHook`.
+while every other phase, and their order, stays here. See `CellCheckHook`. `check_program(...,
+declarations=memo)` lets the same caller skip the declaration phases when only cell bodies changed since the
+previous check (see `checker.reuse`).
 """
 from __future__ import annotations
 
@@ -68,7 +70,9 @@ class CellCheckHook(Protocol):
     and before any body is checked (`info` is the `checker.module.ProgramInfo`). Then, for each cell of each
     module in order, `check_cell(module, cell, checker)` is called instead of `checker.check_cell(cell)`
     (`module` is a `checker.module.ModuleInfo`, `checker` its `checker.body.BodyChecker`). It must leave the
-    module's diagnostics and the cell's effect sources as `checker.check_cell(cell)` would.
+    module's diagnostics and the cell's effect sources as `checker.check_cell(cell)` would. When the
+    `ProgramInfo` was reused from the previous check (`declarations=`), `info` is the same object as then and
+    each cell symbol still holds the effect sources that check left.
     """
 
     def begin(self, info: Any) -> None:
@@ -78,42 +82,35 @@ class CellCheckHook(Protocol):
         """Check (or replay the check of) one cell body."""
 
 
-def check_program(program: Any, host: Any = None, *, cells: Optional[CellCheckHook] = None) -> CheckResult:
+def check_program(program: Any, host: Any = None, *, cells: Optional[CellCheckHook] = None,
+                  declarations: Any = None) -> CheckResult:
     """Check a loaded program (`lumen_kernel.program.Program`); `host` supplies plugin builtins and checks;
-    `cells`, when given, checks the cell bodies (see `CellCheckHook`)."""
+    `cells`, when given, checks the cell bodies (see `CellCheckHook`); `declarations`, a
+    `checker.reuse.DeclarationMemo`, lets successive checks share the declaration phases when only cell bodies
+    changed."""
     with gc_paused():
-        return _check_program(program, host, cells)
+        return _check_program(program, host, cells, declarations)
 
 
-def _check_program(program: Any, host: Any, cells: Optional[CellCheckHook]) -> CheckResult:
+def _check_program(program: Any, host: Any, cells: Optional[CellCheckHook], memo: Any) -> CheckResult:
     from .body import BodyChecker
-    from .builtins_info import all_builtins
+    from .builtins_info import plugin_builtins
     from .constraints import check_constraints
-    from .declarations import Collector, SignatureResolver, resolve_bounds
+    from .declarations import resolve_bounds
     from .effects import analyse_effects
-    from .machines import check_processes
-    from .module import ModuleInfo, ProgramInfo
     from .symbols import ConstSym, RecordSym
-    from .traits import check_impls
 
-    info = ProgramInfo(builtins=all_builtins(host))
     result = CheckResult()
     for loaded in program.modules:
         diagnostics = result.diagnostics.setdefault(loaded.path, [])
         diagnostics.extend(loaded.syntax_diagnostics)
         diagnostics.extend(program.import_diagnostics.get(loaded.path, []))
-        if loaded.module is None or loaded.has_syntax_errors:
-            continue
-        module = ModuleInfo(loaded=loaded, program=info, path=loaded.path)
-        info.infos[id(loaded)] = module
-        info.modules.append(module)
-        Collector(module).run()
-    for module in info.modules:
-        SignatureResolver(module).run()
-    info.cell_names = {cell.name for module in info.modules for cell in module.cells}
-    for module in info.modules:
-        check_impls(module)
-        check_processes(module)
+    plugins = plugin_builtins(host)
+    info = memo.take(program, host, plugins) if memo is not None else None
+    if info is None:
+        info = _declarations(program, plugins)
+        if memo is not None:
+            memo.keep(program, host, plugins, info)
     if cells is not None:
         cells.begin(info)
     for module in info.modules:
@@ -139,6 +136,31 @@ def _check_program(program: Any, host: Any, cells: Optional[CellCheckHook]) -> C
     for path, diagnostics in result.diagnostics.items():
         result.diagnostics[path] = sorted(_unique(diagnostics), key=Diagnostic.sort_key)
     return result
+
+
+def _declarations(program: Any, plugins: dict) -> Any:
+    """The declaration phases: every checkable module's names, signatures, impls and processes."""
+    from .builtins_info import core_builtins
+    from .declarations import Collector, SignatureResolver
+    from .machines import check_processes
+    from .module import ModuleInfo, ProgramInfo
+    from .traits import check_impls
+
+    info = ProgramInfo(builtins={**core_builtins(), **plugins})
+    for loaded in program.modules:
+        if loaded.module is None or loaded.has_syntax_errors:
+            continue
+        module = ModuleInfo(loaded=loaded, program=info, path=loaded.path)
+        info.infos[id(loaded)] = module
+        info.modules.append(module)
+        Collector(module).run()
+    for module in info.modules:
+        SignatureResolver(module).run()
+    info.cell_names = {cell.name for module in info.modules for cell in module.cells}
+    for module in info.modules:
+        check_impls(module)
+        check_processes(module)
+    return info
 
 
 def run_plugin_checks(host: Any, loaded: Any, sink: list[Diagnostic]) -> None:

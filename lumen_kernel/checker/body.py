@@ -56,6 +56,7 @@ class BodyChecker(StatementsMixin, CallsMixin, PatternsMixin, ExpressionsMixin):
     def check_cell(self, cell: CellSym) -> None:
         """Parameters (with defaults, §5.10) and body of a cell, method, handler cell or script cell."""
         decl: ast.CellDecl = cell.decl
+        cell.sources = []
         self.scope = LocalScope()
         type_scope: TypeScope = cell.type_scope or EMPTY_SCOPE
         self.fn = FunctionContext(cell, cell.result, type_scope)
