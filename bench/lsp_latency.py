@@ -1,13 +1,14 @@
 """Language server latency (TOOLING.md §6.3): time from `didChange` version v to `publishDiagnostics` version v.
 
     .venv/bin/python bench/lsp_latency.py [--corpus DIR] [--edits N] [--warmup N] [--threshold-ms X]
-                                          [--metric p50|p95|max] [--json OUT]
+                                          [--metric p50|p95|max] [--json OUT] [--edit-kind inline|lines]
 
 Starts `lumen lsp` over stdio, opens each `.lm` / `.lm.md` file of the corpus (default `bench/lsp_corpus/`) and
 applies `--warmup` unmeasured then `--edits` measured single-line edits, one at a time, each chosen by a fixed-seed
 RNG: inserting or deleting a character, or replacing a line. About a third of the edits create an error
 (an undefined name, a missing expression, a stray operator) that the next edit fixes. Percentiles are nearest-rank
-(`sorted[ceil(p*n) - 1]`). Prints one line per file and the summary line
+(`sorted[ceil(p*n) - 1]`). `--edit-kind lines` measures edits that insert a line and then remove it again instead
+(every declaration below the edit moves). Prints one line per file and the summary line
 `lsp-latency: files=F edits=E p50_ms=… p95_ms=… max_ms=…`, writes the samples and summary to `--json` (default
 `bench/results/lsp_latency.json`), and exits 1 when the chosen metric exceeds `--threshold-ms` (default 100).
 """
@@ -131,6 +132,23 @@ class Editor:
                                  and not self.lines[i].strip().startswith("#"))
         self.pending_fix: Optional[tuple[int, str]] = None
 
+    def next_line_edit(self) -> dict:
+        """The next change of `--edit-kind lines`: insert a line (`let inserted = 1`, indented like the line below)
+        before a random code line, and with the next edit remove it again."""
+        if self.pending_fix is not None:
+            line, _original = self.pending_fix
+            self.pending_fix = None
+            del self.lines[line]
+            return {"range": {"start": {"line": line, "character": 0}, "end": {"line": line + 1, "character": 0}},
+                    "text": ""}
+        line = self.rng.choice(self.code_lines)
+        text = self.lines[line]
+        inserted = text[:len(text) - len(text.lstrip())] + "let inserted = 1"
+        self.lines.insert(line, inserted)
+        self.pending_fix = (line, inserted)
+        return {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+                "text": inserted + "\n"}
+
     def next_edit(self) -> dict:
         """The next change (an LSP content change over one line), applied to the local text."""
         if self.pending_fix is not None:
@@ -190,7 +208,7 @@ def summary(samples: list[float]) -> dict:
             "p95_ms": round(percentile(samples, 0.95), 2), "max_ms": round(max(samples), 2)}
 
 
-def run(corpus: Path, edits: int, warmup: int) -> list[dict]:
+def run(corpus: Path, edits: int, warmup: int, edit_kind: str = "inline") -> list[dict]:
     """Measure every corpus file; returns one result per file."""
     files = sorted(p for p in corpus.iterdir() if p.name.endswith((".lm", ".lm.md")))
     server = Server()
@@ -209,7 +227,7 @@ def run(corpus: Path, edits: int, warmup: int) -> list[dict]:
             server.wait_diagnostics(editor.uri, version)
             samples = []
             for step in range(warmup + edits):
-                change = editor.next_edit()
+                change = editor.next_line_edit() if edit_kind == "lines" else editor.next_edit()
                 version += 1
                 sent = time.perf_counter()
                 server.notify("textDocument/didChange", {
@@ -233,11 +251,13 @@ def main() -> int:
     parser.add_argument("--threshold-ms", type=float, default=100.0)
     parser.add_argument("--metric", choices=["p50", "p95", "max"], default="p50")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "lsp_latency.json")
+    parser.add_argument("--edit-kind", choices=["inline", "lines"], default="inline",
+                        help="inline: edits within one line (default); lines: insert a line, then remove it")
     options = parser.parse_args()
     if options.edits < 1 or options.warmup < 0:
         parser.error("--edits must be at least 1 and --warmup at least 0")
 
-    results = run(options.corpus, options.edits, options.warmup)
+    results = run(options.corpus, options.edits, options.warmup, options.edit_kind)
     every = [sample for result in results for sample in result["samples_ms"]]
     overall = summary(every)
     for result in results:

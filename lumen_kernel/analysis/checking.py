@@ -94,16 +94,16 @@ class IncrementalChecker:
     """Checks successive versions of programs, reusing unchanged cell-body results (see the module docstring)."""
 
     host: Any = None
-    memo: dict[tuple, _BodyResult] = field(default_factory=dict)
-    items: dict[int, _Item] = field(default_factory=dict)
-    interfaces: dict[str, _ModuleInterface] = field(default_factory=dict)
+    memo: dict[tuple, _BodyResult] = field(default_factory=dict, repr=False)
+    items: dict[int, _Item] = field(default_factory=dict, repr=False)
+    interfaces: dict[str, _ModuleInterface] = field(default_factory=dict, repr=False)
     stats: CheckStats = field(default_factory=CheckStats)
-    declarations: DeclarationMemo = field(default_factory=DeclarationMemo)
+    declarations: DeclarationMemo = field(default_factory=DeclarationMemo, repr=False)
     # the `ProgramInfo` of the last body pass, its cell index, and per cell (by identity) the memo entry whose
     # effect sources the cell holds
-    last_info: Any = None
-    index: Any = None
-    sources_of: dict[int, tuple] = field(default_factory=dict)
+    last_info: Any = field(default=None, repr=False)
+    index: Any = field(default=None, repr=False)
+    sources_of: dict[int, tuple] = field(default_factory=dict, repr=False)
 
     def check(self, program: Any) -> CheckResult:
         """Check a loaded program; the result equals `check_program(program, host)`."""
@@ -249,8 +249,12 @@ class _BodyPass:
         path = module.path
         changed = self.changes.get(path, ALL)
         names = self.names.get(path, frozenset())
-        nodes = tuple(cell.decl.body) if getattr(cell, "is_script", False) else (cell.decl,)
-        key = (path, tuple(map(id, nodes)))
+        if cell.is_script:
+            nodes = tuple(cell.decl.body)
+            key = (path, tuple(map(id, nodes)))
+        else:
+            nodes = (cell.decl,)
+            key = (path, id(cell.decl))
         entry = self.owner.memo.get(key)
         if entry is not None and changed is not ALL and all(map(operator.is_, entry.nodes, nodes)) \
                 and not (changed and not entry.words.isdisjoint(changed)) \
@@ -346,13 +350,6 @@ def _local(nodes: tuple, diagnostics: list[Diagnostic], sources: list[tuple]) ->
         if any(_LINE_MENTION.search(text) for text in texts):
             return False
     return all(inside(source[0]) for source in sources)
-
-
-def _body_nodes(cell: Any) -> tuple:
-    """The syntax nodes a cell's body check reads: its declaration, or the statements of the script cell."""
-    if getattr(cell, "is_script", False):
-        return tuple(cell.decl.body)
-    return (cell.decl,)
 
 
 def _words(lines: list[str], nodes: tuple) -> frozenset:

@@ -25,7 +25,7 @@ from ..program.loader import IMPORTABLE, LoadedModule
 from ..source.model import SourceFile
 from .checking import IncrementalChecker
 from .linting import IncrementalLinter
-from .loader import SessionLoader, file_key
+from .loader import SessionLoader
 
 
 class AnalysisCancelled(Exception):
@@ -100,16 +100,36 @@ class AnalysisSession:
 
     def update(self, path: str, text: str, version: Optional[int]) -> None:
         """Open a document or replace its text."""
-        self.documents[file_key(path)] = OpenDocument(path, text, version)
+        self.documents[self.loader.key(path)] = OpenDocument(path, text, version)
 
     def close(self, path: str) -> None:
         """Close a document: the disk version of the file counts again."""
-        key = file_key(path)
+        key = self.loader.key(path)
         self.documents.pop(key, None)
         self.analyses.pop(key, None)
         self.linters.pop(key, None)
         self.checkers.pop(key, None)
         self.loader.forget(path)
+
+    def file_changed(self, path: str, structural: bool = False) -> None:
+        """A file that is not an open document changed on disk (an editor's file watcher said so): forget its cached
+        read and parse, and the analyses that used it, so the next analysis reads it again even when the change
+        kept its modification time and size. A `lumen.toml` also drops the cached lint settings. With `structural`
+        (a file was created or deleted, or a manifest changed, so imports may resolve differently), every
+        analysis is forgotten. An open document is ignored: its text comes from the editor."""
+        key = self.loader.key(path)
+        if key in self.documents:
+            return
+        self.loader.forget(path)
+        if os.path.basename(path) == "lumen.toml":
+            self.lint_settings.clear()
+            structural = True
+        if structural:
+            self.analyses.clear()
+            return
+        for analysed, analysis in list(self.analyses.items()):
+            if key in analysis.module_stamps:
+                del self.analyses[analysed]
 
     def _overlay(self, key: str) -> Optional[str]:
         document = self.documents.get(key)
@@ -117,14 +137,14 @@ class AnalysisSession:
 
     def latest(self, path: str) -> Optional[Analysis]:
         """The last analysis of a document, if any."""
-        return self.analyses.get(file_key(path))
+        return self.analyses.get(self.loader.key(path))
 
     # ------------------------------------------------------------------------------------------- analysis
 
     def analyse(self, path: str, cancelled: Callable[[], bool] = lambda: False, reuse: bool = True) -> Analysis:
         """Analyse the current text of the document `path` (the file on disk when it is not open). With `reuse`,
         a prose-only edit reuses the previous analysis (see the module docstring)."""
-        key = file_key(path)
+        key = self.loader.key(path)
         document = self.documents.get(key)
         if document is None:
             text, _reason = self.loader.read(path)
@@ -141,7 +161,7 @@ class AnalysisSession:
 
     def analyse_file(self, path: str) -> Analysis:
         """Analyse any file (open or not) without recording it as a document's latest analysis."""
-        key = file_key(path)
+        key = self.loader.key(path)
         document = self.documents.get(key)
         if document is None:
             text, _reason = self.loader.read(path)
@@ -161,7 +181,7 @@ class AnalysisSession:
         program = self.loader.load(document.path, document.text)
         if cancelled():
             raise AnalysisCancelled()
-        root_key = file_key(document.path)
+        root_key = self.loader.key(document.path)
         checker = self.checkers.get(root_key)
         if checker is None:
             checker = self.checkers[root_key] = IncrementalChecker(host=self.host)
@@ -187,7 +207,7 @@ class AnalysisSession:
         findings."""
         from ..tooling.lint import SYNTAX_RULE
 
-        key = file_key(root.path)
+        key = self.loader.key(root.path)
         linter = self.linters.get(key)
         if linter is None:
             linter = self.linters[key] = IncrementalLinter()
@@ -201,10 +221,10 @@ class AnalysisSession:
         """The `[lint]` settings of the project holding `path` (defaults without or with an invalid manifest)."""
         from pathlib import Path
 
-        from ..config import ProjectConfig, find_project_root
+        from ..config import ProjectConfig
         from ..tooling.lint import LintSettings
 
-        root = find_project_root(Path(path).parent)
+        root = self.loader.project_root(str(Path(path).parent))
         manifest = root / "lumen.toml" if root is not None else None
         try:
             stamp = os.stat(manifest).st_mtime_ns if manifest is not None else None
@@ -226,11 +246,11 @@ class AnalysisSession:
         """What each module of a program was made from: the document text, or the file's stat data."""
         stamps: dict[str, Any] = {}
         for module in program.modules:
-            stamps[file_key(module.path)] = self._stamp(module.path)
+            stamps[self.loader.key(module.path)] = self._stamp(module.path)
         return stamps
 
     def _stamp(self, path: str) -> Any:
-        document = self.documents.get(file_key(path))
+        document = self.documents.get(self.loader.key(path))
         if document is not None:
             return ("text", document.text)
         try:
@@ -244,7 +264,7 @@ class AnalysisSession:
     def _reuse(self, previous: Analysis, document: OpenDocument) -> Optional[Analysis]:
         """The previous analysis, shifted, when the document changed only in prose and nothing it imports
         changed; else None."""
-        root_key = file_key(document.path)
+        root_key = self.loader.key(document.path)
         for key, stamp in previous.module_stamps.items():
             if key != root_key and self._stamp_by_key(key, stamp) != stamp:
                 return None

@@ -38,41 +38,62 @@ def shift_span(span: Optional[Span], delta: int) -> Optional[Span]:
     return Span(span.file, span.line + delta, span.column, span.end_line + delta, span.end_column)
 
 
-def shift_nodes(roots: list, delta: int) -> None:
-    """Shift, in place, every span of the syntax nodes under `roots` by `delta` lines."""
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Node):
+class Positioned:
+    """The objects of a parsed chunk that hold a position, in flat lists: syntax nodes, tokens and interpolations
+    with a `span`, and nodes with a `name_span` (spans without a position left out: they never move).
+
+    A chunk after an edit that inserted or removed lines is moved again on every such edit; walking its trees
+    once and then shifting the flat lists costs about half of walking the trees on every move.
+    """
+
+    __slots__ = ("spans", "name_spans")
+
+    def __init__(self, roots: list, tokens: list) -> None:
+        seen: set[int] = set()
+        self.spans: list = []
+        self.name_spans: list = []
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, ast.Node) or id(node) in seen:
+                continue
+            seen.add(id(node))
             span_fields, child_fields = _layout(type(node))
             for name in span_fields:
-                span = getattr(node, name)
-                if span.line > 0:
-                    setattr(node, name, Span(span.file, span.line + delta, span.column, span.end_line + delta,
-                                             span.end_column))
+                if getattr(node, name).line > 0:
+                    (self.spans if name == "span" else self.name_spans).append(node)
             for name in child_fields:
                 value = getattr(node, name)
                 if isinstance(value, ast.Node):
                     stack.append(value)
                 elif isinstance(value, list):
                     stack.extend(item for item in value if isinstance(item, ast.Node))
-
-
-def shift_tokens(tokens: list, delta: int) -> None:
-    """Shift, in place, the spans of tokens (and of the tokens inside interpolations) by `delta` lines."""
-    stack = list(tokens)
-    while stack:
-        token = stack.pop()
-        if isinstance(token, Token):
-            span = token.span
-            token.span = Span(span.file, span.line + delta, span.column, span.end_line + delta, span.end_column)
+        pending = list(tokens)
+        while pending:
+            token = pending.pop()
+            if not isinstance(token, Token) or id(token) in seen:
+                continue
+            seen.add(id(token))
+            if token.span.line > 0:
+                self.spans.append(token)
             value = token.value
             parts = value if isinstance(value, list) else value.parts if isinstance(value, RoleText) else None
-            if parts:
-                for part in parts:
-                    if isinstance(part, Interpolation):
-                        part.span = shift_span(part.span, delta)
-                        stack.extend(part.tokens)
+            for part in parts or ():
+                if isinstance(part, Interpolation) and id(part) not in seen:
+                    seen.add(id(part))
+                    if part.span is not None and part.span.line > 0:
+                        self.spans.append(part)
+                    pending.extend(part.tokens)
+
+    def shift(self, delta: int) -> None:
+        """Replace every span of the lists by one `delta` lines further."""
+        for holder in self.spans:
+            span = holder.span
+            holder.span = Span(span.file, span.line + delta, span.column, span.end_line + delta, span.end_column)
+        for holder in self.name_spans:
+            span = holder.name_span
+            holder.name_span = Span(span.file, span.line + delta, span.column, span.end_line + delta,
+                                    span.end_column)
 
 
 def shift_text(text: str, delta: int) -> str:

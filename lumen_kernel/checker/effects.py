@@ -72,7 +72,8 @@ def check_cell(module: ModuleInfo, cell: CellSym) -> None:
     """E030, grant coverage and determinism for one cell."""
     if module.doc_mode:
         return
-    sources = first_sources(cell)
+    needs_sources = cell.sources and ((cell.row is not None and module.strict) or module.deterministic)
+    sources = first_sources(cell) if needs_sources else {}
     if cell.row is not None and module.strict:
         declared = set(cell.row)
         for effect, source in sorted(sources.items(), key=lambda item: _position(item[1].span)):
@@ -82,7 +83,7 @@ def check_cell(module: ModuleInfo, cell: CellSym) -> None:
                                   f"effect row", source.span,
                           help=[f"add '{effect}' to the effect row of cell '{cell.display}'"],
                           notes=[f"caused by: {source.cause}"])
-    grants = grants_in_scope(module, cell)
+    grants = grants_in_scope(module, cell) if cell.effects else []
     for effect in sorted(cell.effects):
         if effect in UNGRANTED or covered(module, grants, effect):
             continue

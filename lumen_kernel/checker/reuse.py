@@ -48,10 +48,10 @@ class _ModuleState:
 class DeclarationMemo:
     """Keeps the declaration-phase `ProgramInfo` of the last check for reuse (see the module docstring)."""
 
-    info: Any = None
-    modules: list[_ModuleState] = field(default_factory=list)
-    plugin_builtins: Any = None
-    host: Any = None
+    info: Any = field(default=None, repr=False)
+    modules: list[_ModuleState] = field(default_factory=list, repr=False)
+    plugin_builtins: Any = field(default=None, repr=False)
+    host: Any = field(default=None, repr=False)
     reused: int = 0                 # how many checks reused the info (tests read it)
 
     def take(self, program: Any, host: Any, plugin_builtins: dict) -> Any:

@@ -106,8 +106,12 @@ def find_project_root(start: Path) -> Optional[Path]:
 def search_roots(importer_path: str) -> list[str]:
     """The directories searched for an import made by the file at `importer_path` (§1.5), in order."""
     directory = os.path.dirname(importer_path)
+    return directory_search_roots(directory, find_project_root(Path(directory or ".")))
+
+
+def directory_search_roots(directory: str, project: Optional[Path]) -> list[str]:
+    """The directories searched for an import made by a file in `directory` whose project root is `project`."""
     roots = [directory]
-    project = find_project_root(Path(directory or "."))
     if project is not None:
         roots.append(_relative_if_possible(project / "src", directory))
         roots.append(_relative_if_possible(project, directory))
@@ -124,10 +128,12 @@ def _relative_if_possible(target: Path, base: str) -> str:
         return str(target)
 
 
-def find_module_file(module_path: list[str], importer_path: str) -> Optional[str]:
-    """The first existing candidate file for `a.b.c` under the search roots, or None."""
+def find_module_file(module_path: list[str], importer_path: str,
+                     roots: Optional[list[str]] = None) -> Optional[str]:
+    """The first existing candidate file for `a.b.c` under the search roots (`search_roots(importer_path)` unless
+    given), or None."""
     relative = "/".join(module_path)
-    for root in search_roots(importer_path):
+    for root in search_roots(importer_path) if roots is None else roots:
         for suffix in CANDIDATE_SUFFIXES:
             candidate = os.path.join(root, relative + suffix) if root else relative + suffix
             if os.path.isfile(candidate):
@@ -141,7 +147,7 @@ class Loader:
     Import resolution (§1.5 and the plugin hook), cycle detection and import diagnostics live here. How one file
     becomes a `LoadedModule` is the seam `read_module`: the batch pipeline reads the disk and parses from scratch;
     the language server (`lumen_kernel.analysis.loader`) subclasses it to read open documents and parse
-    incrementally.
+    incrementally, and to cache the file system look-ups `key` and `project_root`.
     """
 
     def __init__(self, host: Any = None) -> None:
@@ -154,7 +160,7 @@ class Loader:
 
     def load_root(self, path: str, text: Optional[str]) -> Program:
         """The program rooted at `path` (with `text` as the root's text when given)."""
-        self.root_project = find_project_root(Path(os.path.dirname(path) or "."))
+        self.root_project = self.project_root(os.path.dirname(path))
         root = self._load(path, None, text)
         return Program(root=root, modules=self.order, import_diagnostics=self.import_diagnostics)
 
@@ -170,8 +176,16 @@ class Loader:
         source = load_source(path, text)
         return parsed_module(path, name, source, parse_source(source))
 
+    def key(self, path: str) -> str:
+        """The identity of a file however its path is spelled (`file_key`)."""
+        return file_key(path)
+
+    def project_root(self, directory: str) -> Optional[Path]:
+        """The project root (directory holding `lumen.toml`) of the files in `directory`, or None."""
+        return find_project_root(Path(directory or "."))
+
     def _load(self, path: str, name: Optional[str], text: Optional[str]) -> LoadedModule:
-        key = file_key(path)
+        key = self.key(path)
         module = self.read_module(path, name, text)
         self.loaded[key] = module
         self.stack.append((key, module.name))
@@ -191,14 +205,16 @@ class Loader:
     def _resolve(self, importer: LoadedModule, decl: ast.ImportDecl) -> ResolvedImport:
         dotted = ".".join(decl.module)
         span = decl.span if decl.span.line else None
-        found = find_module_file(decl.module, importer.path)
+        directory = os.path.dirname(importer.path)
+        roots = directory_search_roots(directory, self.project_root(directory))
+        found = find_module_file(decl.module, importer.path, roots)
         package = version = None
         if found is None:
             resolved = self._ask_plugins(importer, decl, dotted, span)
             if resolved is None:
                 return ResolvedImport(decl, None)
             found, package, version = resolved
-        key = file_key(found)
+        key = self.key(found)
         for stack_key, _name in self.stack:
             if stack_key == key:
                 chain = " -> ".join([name for _key_, name in self.stack] + [dotted])
@@ -228,7 +244,7 @@ class Loader:
         if resolve is not None:
             from ..plugin_host.imports import ImportRequest, ImportResolutionError
 
-            project = find_project_root(Path(os.path.dirname(importer.path) or "."))
+            project = self.project_root(os.path.dirname(importer.path))
             request = ImportRequest(module=dotted, importer=Path(importer.path), project_root=project,
                                     root_project=self.root_project)
             try:

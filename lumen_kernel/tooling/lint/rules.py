@@ -8,52 +8,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
 from functools import cached_property
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Collection, Iterable, Iterator, Optional
 
 from ...diagnostics.model import Diagnostic, Span
 from ...syntax import ast
 from .scopes import PARAMETER, VARIABLE, Scope, function_scopes, module_variants, used_names
+from .walking import TypeSwitch, all_nodes, children
 
 LONG_CELL_STATEMENTS = 50
 
 
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(cls: type) -> tuple[str, ...]:
-    names = _CHILD_FIELDS.get(cls)
-    if names is None:
-        names = tuple(f.name for f in dataclass_fields(cls) if f.compare)
-        _CHILD_FIELDS[cls] = names
-    return names
-
-
-def all_nodes(root: ast.Node) -> list[ast.Node]:
-    """`root` and every node under it, depth first in source order (`ast.walk`, with field lists cached)."""
-    result: list[ast.Node] = []
-    stack: list[ast.Node] = [root]
-    while stack:
-        node = stack.pop()
-        result.append(node)
-        children: list[ast.Node] = []
-        for name in _child_fields(type(node)):
-            value = getattr(node, name)
-            if isinstance(value, ast.Node):
-                children.append(value)
-            elif isinstance(value, list):
-                children.extend(item for item in value if isinstance(item, ast.Node))
-        stack.extend(reversed(children))
-    return result
-
-
 @dataclass
 class LintContext:
-    """A parsed module and the facts several rules need (computed once, on first use)."""
+    """A parsed module and the facts several rules need (computed once, on first use).
+
+    The module may be a part of a bigger one (the language server lints one declaration at a time): then
+    `known_variants` are the enum variants of the whole module (bare names in patterns are tag tests or bindings
+    depending on them) and `known_used` the names the whole module uses (for `unused-import`).
+    """
 
     module: ast.Module
     builtins: frozenset[str] = field(default_factory=frozenset)
+    known_variants: Optional[Collection[str]] = None
+    known_used: Optional[Collection[str]] = None
 
     @cached_property
     def nodes(self) -> list[ast.Node]:
@@ -67,11 +45,17 @@ class LintContext:
 
     @cached_property
     def scopes(self) -> list[Scope]:
-        return function_scopes(self.module)
+        return function_scopes(self.module, self.variants)
 
     @cached_property
-    def variants(self) -> set[str]:
-        return module_variants(self.module)
+    def variants(self) -> Collection[str]:
+        """The enum variant names in scope."""
+        return self.known_variants if self.known_variants is not None else module_variants(self.module)
+
+    @cached_property
+    def used(self) -> Collection[str]:
+        """The names used outside import declarations (`used_names`)."""
+        return self.known_used if self.known_used is not None else used_names(self.module, self.nodes)
 
 
 @dataclass(frozen=True)
@@ -92,37 +76,40 @@ def _finding(rule: str, severity: str, message: str, span: Optional[Span]) -> Di
 
 # ------------------------------------------------------------------------------------------------ statement blocks
 
+_BLOCK_OWNERS = TypeSwitch(ast.CellDecl, ast.Lambda, ast.If, ast.MatchArm, ast.Loop, ast.While, ast.For,
+                           ast.AwaitParallelFor, ast.AsyncBlock, ast.AddonStmt)
+_BODY_NAMES = {ast.Loop: "`loop` body", ast.While: "`while` body", ast.For: "`for` body",
+               ast.AwaitParallelFor: "`await parallel for` body", ast.AsyncBlock: "`async` block"}
+
+
 def statement_blocks(module: ast.Module, nodes: Optional[list[ast.Node]] = None
                      ) -> Iterator[tuple[ast.Node, str, list[ast.Stmt]]]:
     """Every statement list of the module as (owner node, description, statements); the script comes first."""
     yield module, "script", module.statements
+    owners = _BLOCK_OWNERS
     for node in nodes if nodes is not None else all_nodes(module):
-        if isinstance(node, ast.CellDecl):
+        kind = owners[type(node)]
+        if kind is None:
+            continue
+        if kind is ast.CellDecl:
             if node.has_body and not node.expr_body:
                 yield node, f"body of cell '{node.name}'", node.body
-        elif isinstance(node, ast.Lambda):
+        elif kind is ast.Lambda:
             if not node.expr_body:
                 yield node, "lambda body", node.body
-        elif isinstance(node, ast.If):
+        elif kind is ast.If:
             if not node.inline:
                 for branch in node.branches:
                     yield branch, "`if` block", branch.body
                 if node.else_body is not None:
                     yield node, "`else` block", node.else_body
-        elif isinstance(node, ast.MatchArm):
+        elif kind is ast.MatchArm:
             yield node, "match arm body", node.body
-        elif isinstance(node, ast.Loop):
-            yield node, "`loop` body", node.body
-        elif isinstance(node, ast.While):
-            yield node, "`while` body", node.body
-        elif isinstance(node, ast.For):
-            yield node, "`for` body", node.body
-        elif isinstance(node, ast.AwaitParallelFor):
-            yield node, "`await parallel for` body", node.body
-        elif isinstance(node, ast.AsyncBlock):
-            yield node, "`async` block", node.body
-        elif isinstance(node, ast.AddonStmt) and node.body is not None:
-            yield node, f"`{node.keyword} … in` block", node.body
+        elif kind is ast.AddonStmt:
+            if node.body is not None:
+                yield node, f"`{node.keyword} … in` block", node.body
+        else:
+            yield node, _BODY_NAMES[kind], node.body
 
 
 _JUMP_WORDS = {ast.Return: "return", ast.Halt: "halt", ast.Break: "break", ast.Continue: "continue"}
@@ -174,7 +161,7 @@ def _can_leave(node: object, own: Optional[str], inner_labels: frozenset, depth:
         depth += 1
         if node.label is not None:
             inner_labels = inner_labels | {node.label}
-    return any(_can_leave(child, own, inner_labels, depth) for child in ast.iter_children(node))
+    return any(_can_leave(child, own, inner_labels, depth) for child in children(node))
 
 
 # ---------------------------------------------------------------------------------------------------- names
@@ -192,7 +179,7 @@ def unused_variable(ctx: LintContext) -> Iterator[Diagnostic]:
 
 def unused_import(ctx: LintContext) -> Iterator[Diagnostic]:
     """A name brought in by `import m: X` (or `X as Y`) that the module never uses."""
-    used = used_names(ctx.module, ctx.nodes)
+    used = ctx.used
     for item in ctx.module.items:
         if not isinstance(item, ast.ImportDecl) or item.star:
             continue
@@ -280,7 +267,10 @@ def empty_block(ctx: LintContext) -> Iterator[Diagnostic]:
 
 def long_cell(ctx: LintContext) -> Iterator[Diagnostic]:
     """A cell with more than 50 statements (nested blocks and lambdas included)."""
-    for node in ctx.nodes:
+    nodes = ctx.nodes
+    if sum(isinstance(node, ast.Stmt) for node in nodes) <= LONG_CELL_STATEMENTS:
+        return      # no cell can have more
+    for node in nodes:
         if not isinstance(node, ast.CellDecl) or node.expr_body:
             continue
         count = sum(1 for stmt in node.body for inner in all_nodes(stmt) if isinstance(inner, ast.Stmt))

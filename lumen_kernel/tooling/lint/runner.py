@@ -6,6 +6,7 @@ every remaining warning an error. Syntax errors (rule `syntax`) are never droppe
 """
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Optional
@@ -65,13 +66,20 @@ def plugin_rules(host: Any) -> list[Any]:
 
 def builtin_names(host: Any = None) -> frozenset[str]:
     """Names of the core builtins and of the plugin builtins registered in `host`."""
-    from ...runtime.builtins import BUILTINS
-
-    names = set(BUILTINS)
+    names = _core_builtins()
     registry = getattr(host, "builtins", None) if host is not None else None
     if registry is not None and hasattr(registry, "entries"):
-        names.update(entry.name for entry in registry.entries())
-    return frozenset(names)
+        plugin_names = [entry.name for entry in registry.entries()]
+        if plugin_names:
+            names = names.union(plugin_names)
+    return names
+
+
+@functools.cache
+def _core_builtins() -> frozenset[str]:
+    from ...runtime.builtins import BUILTINS
+
+    return frozenset(BUILTINS)
 
 
 @dataclass
@@ -111,18 +119,31 @@ def lint_source(source: SourceFile, settings: Optional[LintSettings] = None, hos
     errors = [d for d in syntax_diagnostics if d.is_error]
     if errors or module is None:
         return [replace(d, code=SYNTAX_RULE, severity="error", fixes=list(d.fixes)) for d in errors]
-    context = LintContext(module=module, builtins=builtin_names(host))
+    findings = kernel_findings(LintContext(module=module, builtins=builtin_names(host)), settings)
+    findings.extend(_run_plugin_rules(source, module, syntax_diagnostics, directives, host, settings))
+    return settle_findings(findings, allow_comments(tokens, source.program.split("\n")), settings)
+
+
+def kernel_findings(context: LintContext, settings: LintSettings) -> list[Diagnostic]:
+    """The findings of the kernel rules that `settings` do not allow, rule by rule (before `# lumen: allow(…)`
+    comments and severity settings are applied)."""
     findings: list[Diagnostic] = []
     for rule in KERNEL_RULES.values():
         if rule.rule_id not in settings.allow:
             findings.extend(rule.check(context))
-    findings.extend(_run_plugin_rules(source, module, syntax_diagnostics, directives, host, settings))
-    allowed = _allow_comments(source, tokens)
+    return findings
+
+
+def settle_findings(findings: list[Diagnostic], allowed: dict[int, set[str]],
+                    settings: LintSettings) -> list[Diagnostic]:
+    """The findings left after the `allowed` rules of their lines (`allow_comments`), with `[lint] deny` and
+    `--strict` applied (in place), in source order."""
     kept = []
     for finding in findings:
-        line = finding.span.line if finding.span is not None else 0
-        if finding.code in allowed.get(line, ()):
-            continue
+        if allowed:
+            line = finding.span.line if finding.span is not None else 0
+            if finding.code in allowed.get(line, ()):
+                continue
         kept.append(_apply_settings(finding, settings))
     kept.sort(key=Diagnostic.sort_key)
     return kept
@@ -159,10 +180,9 @@ def _run_plugin_rules(source: SourceFile, module: ast.Module, syntax_diagnostics
     return findings
 
 
-def _allow_comments(source: SourceFile, tokens: list[Token]) -> dict[int, set[str]]:
-    """Line → rules allowed there by `# lumen: allow(…)` comments (trailing: that line; own line: the next line
-    that is not a comment line)."""
-    lines = source.program.split("\n")
+def allow_comments(tokens: list[Token], lines: list[str]) -> dict[int, set[str]]:
+    """Line → rules allowed there by the `# lumen: allow(…)` comments of a program (its `tokens` and `lines`):
+    a trailing comment allows them on its line, an own-line comment on the next line that is not a comment line."""
     comments = find_comments(tokens, lines)
     comment_lines = {comment.line for comment in comments if not comment.trailing}
     allowed: dict[int, set[str]] = {}

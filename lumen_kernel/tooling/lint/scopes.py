@@ -9,10 +9,11 @@ A bare name in a `match` or `if let` pattern is a tag test, not a binding, when 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Collection, Iterator, Optional
 
 from ...diagnostics.model import Span
 from ...syntax import ast
+from .walking import TypeSwitch, all_nodes, children
 
 PARAMETER = "parameter"
 VARIABLE = "variable"
@@ -52,9 +53,10 @@ def module_variants(module: ast.Module) -> set[str]:
     return {variant.name for decl in module.items if isinstance(decl, ast.EnumDecl) for variant in decl.variants}
 
 
-def function_scopes(module: ast.Module) -> list[Scope]:
-    """Every scope of the module: the script first, then cells and lambdas in source order."""
-    collector = _Collector(module_variants(module))
+def function_scopes(module: ast.Module, variants: Optional[Collection[str]] = None) -> list[Scope]:
+    """Every scope of the module: the script first, then cells and lambdas in source order. `variants` are the enum
+    variants in scope (default: those the module declares)."""
+    collector = _Collector(module_variants(module) if variants is None else variants)
     script = Scope(owner=module)
     collector.scopes.append(script)
     for item in module.items:
@@ -66,7 +68,7 @@ def function_scopes(module: ast.Module) -> list[Scope]:
 
 
 class _Collector:
-    def __init__(self, variants: set[str]) -> None:
+    def __init__(self, variants: Collection[str]) -> None:
         self.variants = variants
         self.scopes: list[Scope] = []
 
@@ -75,7 +77,7 @@ class _Collector:
         if isinstance(node, ast.CellDecl):
             self.cell(node)
             return
-        for child in ast.iter_children(node):
+        for child in children(node):
             if isinstance(child, (ast.Decl, ast.CellDecl, ast.HandleDecl, ast.GrantDecl)):
                 self.declaration(child)
             else:
@@ -104,36 +106,37 @@ class _Collector:
 
     def visit(self, node: object, scope: Scope) -> None:
         """Record the bindings and reads of `node` and everything under it into `scope`."""
-        if not isinstance(node, ast.Node):
-            return
-        if isinstance(node, ast.Lambda):
-            self.lambda_scope(node, scope)
-            return
-        if isinstance(node, ast.CellDecl):
-            self.cell(node)
-            return
-        if isinstance(node, ast.Name):
+        kind = _VISITED[type(node)]
+        if kind is None:
+            return      # not a node
+        if kind is ast.Name:
             scope.reads.add(node.id)
             return
-        if isinstance(node, ast.Let):
+        if kind is ast.Lambda:
+            self.lambda_scope(node, scope)
+            return
+        if kind is ast.CellDecl:
+            self.cell(node)
+            return
+        if kind is ast.Let:
             self.bind(node.target, scope, always=True)
             self.visit(node.value, scope)
             return
-        if isinstance(node, ast.Assign):
+        if kind is ast.Assign:
             if node.op is None and isinstance(node.target, ast.Name):
                 self.visit(node.value, scope)
                 return
-        elif isinstance(node, (ast.For, ast.CompFor, ast.AwaitParallelFor)):
+        elif kind is _LOOP_TARGETS:
             self.bind(node.target, scope, always=True)
-        elif isinstance(node, ast.LetCond):
+        elif kind is ast.LetCond:
             self.bind(node.pattern, scope, always=False)
             self.visit(node.value, scope)
             return
-        elif isinstance(node, ast.MatchArm):
+        elif kind is ast.MatchArm:
             self.bind(node.pattern, scope, always=False)
-        elif isinstance(node, ast.Pattern):
+        elif kind is ast.Pattern:
             return  # patterns hold literals and constructor names, never variable reads
-        for child in ast.iter_children(node):
+        for child in children(node):
             self.visit(child, scope)
 
     def bind(self, pattern: ast.Pattern, scope: Scope, always: bool) -> None:
@@ -141,7 +144,7 @@ class _Collector:
             scope.bindings.append(Binding(name, span, VARIABLE))
 
 
-def pattern_bindings(pattern: ast.Pattern, variants: set[str], top_level_binds: bool = False
+def pattern_bindings(pattern: ast.Pattern, variants: Collection[str], top_level_binds: bool = False
                      ) -> Iterator[tuple[str, Span]]:
     """The names a pattern binds, with their spans (or-pattern alternatives may repeat names)."""
     if isinstance(pattern, ast.BindPattern):
@@ -168,7 +171,7 @@ def pattern_bindings(pattern: ast.Pattern, variants: set[str], top_level_binds: 
             yield from pattern_bindings(alternative, variants)
 
 
-def is_tag_test(name: str, variants: set[str]) -> bool:
+def is_tag_test(name: str, variants: Collection[str]) -> bool:
     """Whether a bare name in a refutable pattern is (probably) a variant tag rather than a binding."""
     return name in variants or name in ("ok", "err") or name[:1].isupper()
 
@@ -178,21 +181,35 @@ def used_names(module: ast.Module, nodes: Optional[list] = None) -> set[str]:
     pattern constructors, traits, bounds and pipeline stages (first segments of dotted names). Import
     declarations hold `ImportName`s, which are not uses. `nodes` are the module's nodes when already listed."""
     names: set[str] = set()
-    for node in nodes if nodes is not None else ast.walk(module):
-        if isinstance(node, ast.Name):
+    uses = _USES
+    for node in nodes if nodes is not None else all_nodes(module):
+        kind = uses[type(node)]
+        if kind is None:
+            continue
+        if kind is ast.Name:
             names.add(node.id)
-        elif isinstance(node, ast.NamedType):
+        elif kind is ast.NamedType:
             names.add(node.name.split(".")[0])
-        elif isinstance(node, (ast.VariantPattern, ast.RecordPattern)) and node.name:
-            names.add(node.name[0])
-        elif isinstance(node, (ast.BindPattern, ast.TypePattern)):
+        elif kind is _CONSTRUCTOR_PATTERNS:
+            if node.name:
+                names.add(node.name[0])
+        elif kind is _BINDING_PATTERNS:
             names.add(node.name)
-        elif isinstance(node, ast.ImplDecl):
+        elif kind is ast.ImplDecl:
             names.add(node.trait)
-        elif isinstance(node, ast.TraitDecl):
+        elif kind is ast.TraitDecl:
             names.update(node.parents)
-        elif isinstance(node, ast.GenericParam):
+        elif kind is ast.GenericParam:
             names.update(node.bounds)
-        elif isinstance(node, ast.ProcessDecl):
+        else:
             names.update(stage[0] for stage in node.stages if stage)
     return names
+
+
+_LOOP_TARGETS = (ast.For, ast.CompFor, ast.AwaitParallelFor)
+_VISITED = TypeSwitch(ast.Lambda, ast.CellDecl, ast.Name, ast.Let, ast.Assign, _LOOP_TARGETS, ast.LetCond,
+                      ast.MatchArm, ast.Pattern, ast.Node)
+_CONSTRUCTOR_PATTERNS = (ast.VariantPattern, ast.RecordPattern)
+_BINDING_PATTERNS = (ast.BindPattern, ast.TypePattern)
+_USES = TypeSwitch(ast.Name, ast.NamedType, _CONSTRUCTOR_PATTERNS, _BINDING_PATTERNS, ast.ImplDecl, ast.TraitDecl,
+                   ast.GenericParam, ast.ProcessDecl)

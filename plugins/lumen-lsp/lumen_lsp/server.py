@@ -1,8 +1,8 @@
 """The Lumen language server: a pygls 2 `LanguageServer` named `lumen-lsp` (TOOLING.md §6).
 
 `create_server()` builds the server and registers every feature module (`sync`, `diagnostics`, `hover`,
-`completion`, `navigation`, `symbols`, `tokens`, `formatting`, `actions`). Each handler is registered through
-`LumenLanguageServer.handler`, which answers an unexpected exception with `InternalError` (message
+`completion`, `navigation`, `symbols`, `tokens`, `formatting`, `actions`, `watching`). Each handler is registered
+through `LumenLanguageServer.handler`, which answers an unexpected exception with `InternalError` (message
 `<Type>: <message>`, no traceback) and logs it with `window/logMessage`; the server keeps running.
 
 Test hooks (environment variables read at start-up):
@@ -136,10 +136,10 @@ class LumenLanguageServer(LanguageServer):
 
 def create_server() -> LumenLanguageServer:
     """A server with every feature registered."""
-    from . import actions, completion, diagnostics, formatting, hover, navigation, symbols, sync, tokens
+    from . import actions, completion, diagnostics, formatting, hover, navigation, symbols, sync, tokens, watching
 
     server = LumenLanguageServer()
-    for module in (sync, diagnostics, hover, completion, navigation, symbols, tokens, formatting, actions):
+    for module in (sync, diagnostics, hover, completion, navigation, symbols, tokens, formatting, actions, watching):
         module.register(server)
     if os.environ.get(HOOKS_VARIABLE) == "1":
         state = server.state

@@ -7,6 +7,11 @@ for nothing. A running analysis is not interrupted by the change itself, but it 
 its version is still current and gives up when it is not; the task then analyses the newest version. A result is
 published only when the document is still at the analysed version, and published versions never decrease.
 
+A file that is not open can change on disk (`workspace/didChangeWatchedFiles`, see `watching`): `files_changed`
+makes the session forget it and re-analyses the open documents that used it at their current version (`refresh`):
+until then their analysis is `stale` (requests wait for the new one), and an analysis running meanwhile is run
+again, since it may have read the file before the change.
+
 Every `AnalysisSession` call runs on one worker thread (`run`), so the session is never used concurrently.
 """
 from __future__ import annotations
@@ -43,6 +48,8 @@ class DocumentState:
     closed: bool = False
     exports: Optional[tuple] = None
     checked: Optional[Analysis] = None      # the last analysis whose module was type-checked
+    refresh: bool = False                   # a file changed on disk while analysing: analyse again
+    stale: bool = False                     # `analysis` predates a change on disk of a file it used
     waiters: list = field(default_factory=list)
 
 
@@ -148,14 +155,19 @@ class ServerState:
 
     # ------------------------------------------------------------------------------------------- analysis
 
-    def schedule(self, uri: str, immediate: bool = False) -> None:
-        """(Re)start the analysis task of a document (see the module docstring)."""
+    def schedule(self, uri: str, immediate: bool = False, refresh: bool = False) -> None:
+        """(Re)start the analysis task of a document (see the module docstring). `refresh`: a file the document
+        uses changed on disk, so it is analysed again even at the same version."""
         state = self.docs.get(uri)
         if state is None or state.closed:
             return
+        if refresh:
+            state.stale = True
         if state.task is not None:
             if state.running:
-                return                # the running task re-checks the version when it finishes
+                # the running task re-checks the version when it finishes (and runs again after a refresh)
+                state.refresh = state.refresh or refresh
+                return
             state.task.cancel()       # a pending task restarts its wait
         delay = 0.0 if immediate else self.delay
         state.task = asyncio.get_running_loop().create_task(self._analyse_document(uri, state, delay))
@@ -171,6 +183,7 @@ class ServerState:
         state.running = True
         try:
             while not state.closed:
+                state.refresh = False
                 document = state.document
                 version, text = document.version, document.text
 
@@ -186,7 +199,10 @@ class ServerState:
                     return
                 if state.closed:
                     return
+                if state.refresh:
+                    continue          # a file it may have read changed on disk meanwhile
                 state.analysis = analysis
+                state.stale = False
                 if analysis.checked:
                     state.checked = analysis
                 if state.document.version == version:
@@ -234,7 +250,7 @@ class ServerState:
             path = uri_to_path(uri)
             return await self.run(self.session.analyse_file, path)
         analysis = state.analysis
-        if analysis is None or analysis.version != state.document.version:
+        if analysis is None or analysis.version != state.document.version or state.stale:
             waiter = asyncio.get_running_loop().create_future()
             state.waiters.append(waiter)
             if state.task is None:
@@ -282,6 +298,36 @@ class ServerState:
                 continue
             if key in other.analysis.module_stamps:
                 self.schedule(other_uri)
+
+    def files_changed(self, changes: list[tuple[str, bool]]) -> None:
+        """Files changed on disk (`workspace/didChangeWatchedFiles`): `(path, structural)` pairs, `structural` when
+        the file was created or deleted or is a `lumen.toml` (imports may resolve differently). Open documents are
+        skipped (their text comes from the editor). The session forgets the other files (on the analysis thread,
+        before any analysis scheduled here), then the open documents whose last analysis used one of them are
+        re-analysed and re-published; after a structural change, every open document is."""
+        changed = [(path, structural) for path, structural in changes if self.store.by_path(path) is None]
+        if not changed:
+            return
+        future = asyncio.get_running_loop().run_in_executor(self.executor, self._forget_files, changed)
+        future.add_done_callback(self._log_failure)
+        keys = {file_key(path) for path, _structural in changed}
+        everything = any(structural for _path, structural in changed)
+        for uri, state in list(self.docs.items()):
+            analysis = state.analysis
+            if everything or analysis is None or not keys.isdisjoint(analysis.module_stamps):
+                self.schedule(uri, refresh=True)
+
+    def _forget_files(self, changed: list[tuple[str, bool]]) -> None:
+        for path, structural in changed:
+            self.session.file_changed(path, structural)
+
+    def _log_failure(self, future: "asyncio.Future[Any]") -> None:
+        """Log the exception of a background session call (nobody awaits it)."""
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is not None:
+            self.log(f"lumen-lsp: internal error while forgetting changed files: {type(error).__name__}: {error}")
 
     def workspace_files(self) -> list[str]:
         """The Lumen files of the workspace (TOOLING.md §0 source discovery), plus every open document."""

