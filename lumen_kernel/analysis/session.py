@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional
 
-from ..diagnostics.model import Diagnostic, Edit, Fix, Label, Span
+from ..diagnostics.model import Diagnostic
+from ..diagnostics.moving import move_diagnostic as shift_diagnostic
 from ..program import Program
 from ..program.loader import IMPORTABLE, LoadedModule
 from ..source.model import SourceFile
@@ -377,22 +378,3 @@ def _all_prose(source: SourceFile, lines: range) -> bool:
         if stripped.startswith("```") or stripped.startswith("@"):
             return False
     return True
-
-
-def shift_span(span: Optional[Span], first_line: int, delta: int) -> Optional[Span]:
-    """A span moved by `delta` lines when it starts at or after `first_line`."""
-    if span is None or delta == 0 or span.line < first_line:
-        return span
-    return Span(span.file, span.line + delta, span.column, span.end_line + delta, span.end_column)
-
-
-def shift_diagnostic(diagnostic: Diagnostic, first_line: int, delta: int) -> Diagnostic:
-    """A copy of a diagnostic whose positions at or after `first_line` moved by `delta` lines."""
-    if delta == 0:
-        return diagnostic
-    return replace(
-        diagnostic,
-        span=shift_span(diagnostic.span, first_line, delta),
-        labels=[Label(shift_span(label.span, first_line, delta), label.message) for label in diagnostic.labels],
-        fixes=[Fix(fix.message, tuple(Edit(shift_span(edit.span, first_line, delta), edit.text)
-                                      for edit in fix.edits)) for fix in diagnostic.fixes])

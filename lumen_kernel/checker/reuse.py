@@ -11,9 +11,13 @@ bound checks, constant types) is put back as it was right after the declaration 
 The memo is used only when it certainly gives what a fresh build gives:
 - the same modules in the same order, with the same flags, syntax-error status and import targets, and the same
   plugin builtins;
-- every top-level item is the object checked last time at the same line (an edit that moves lines moves spans,
-  which symbols and diagnostics hold), except top-level cells replaced by a cell with an equal header at the same
-  positions (name, generics, parameters, result, effect row, and every span among them).
+- every top-level item is the object checked last time, except top-level cells replaced by a cell with an equal
+  header at the same positions (name, generics, parameters, result, effect row, and every span among them);
+- items are at the lines they had, or, after an edit that inserted or removed lines, every item from some point on
+  moved by the same number of lines (the incremental parser moves unchanged declarations in place). Then the
+  positions the kept state holds from that line on (symbol spans, effect-row spans, `bind` spans, pending bound
+  checks, the declaration phases' diagnostics) are moved the same way; a diagnostic whose text names a line
+  prevents the reuse.
 Anything else builds the `ProgramInfo` afresh (and the memo keeps that one).
 """
 from __future__ import annotations
@@ -21,8 +25,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+import re
+from dataclasses import replace
+
+from ..diagnostics.moving import move_diagnostic, move_span
 from ..syntax import ast
-from .symbols import CellSym, ConstSym
+from .symbols import CellSym, ConstSym, Symbol
+
+_LINE_MENTION = re.compile(r"\bline \d+")
 
 # The fields of a `CellDecl` that make up its header (what the declaration phases read).
 _HEADER_FIELDS = ("name", "generics", "params", "result", "effects", "expr_body", "has_body", "is_async")
@@ -42,6 +52,7 @@ class _ModuleState:
     pending_bounds: list
     cells_by_decl: dict = field(default_factory=dict)   # id(top-level CellDecl) -> its CellSym
     inferred_consts: list = field(default_factory=list)  # constants typed by their initializer
+    info: Any = None                                    # the module's ModuleInfo
 
 
 @dataclass
@@ -60,28 +71,35 @@ class DeclarationMemo:
                 or len(program.modules) != len(self.modules):
             return None
         rebinds: list[tuple[CellSym, ast.CellDecl]] = []
+        moves: list[Optional[tuple[int, int]]] = []
         for loaded, kept in zip(program.modules, self.modules):
-            if not _same_module(loaded, kept, rebinds):
+            move = _same_module(loaded, kept, rebinds)
+            if move is False:
                 return None
+            if move is not None and any(_LINE_MENTION.search(text) for d in kept.diagnostics
+                                        for text in (d.message, *d.notes, *d.help)):
+                return None
+            moves.append(move)
         info = self.info
         for cell, decl in rebinds:
             _rebind(cell, decl)
         info.infos = {}
-        for loaded, kept in zip(program.modules, self.modules):
-            if kept.checked:
-                module = next(m for m in info.modules if m.path == kept.path)
-                module.loaded = loaded
-                info.infos[id(loaded)] = module
-                kept.items = list(loaded.module.items)
-                module.diagnostics = list(kept.diagnostics)
-                module.pending_bounds = list(kept.pending_bounds)
-                for const in kept.inferred_consts:
-                    const.type = None
-                    const.checking = False
-        for cell, decl in rebinds:
-            for kept in self.modules:
-                if kept.path == cell.module.path:
-                    kept.cells_by_decl[id(decl)] = cell
+        for loaded, kept, move in zip(program.modules, self.modules, moves):
+            if not kept.checked:
+                continue
+            module = kept.info
+            if move is not None:
+                _move_module(module, kept, *move)
+            module.loaded = loaded
+            info.infos[id(loaded)] = module
+            kept.items = list(loaded.module.items)
+            kept.lines = [item.span.line for item in kept.items]
+            module.diagnostics = list(kept.diagnostics)
+            module.pending_bounds = list(kept.pending_bounds)
+            for const in kept.inferred_consts:
+                const.type = None
+                const.checking = False
+            kept.cells_by_decl.update((id(decl), cell) for cell, decl in rebinds if cell.module is module)
         self.reused += 1
         return info
 
@@ -104,6 +122,7 @@ class DeclarationMemo:
                 diagnostics=list(module.diagnostics) if checked else [],
                 pending_bounds=list(module.pending_bounds) if checked else [])
             if checked:
+                state.info = module
                 state.cells_by_decl = {id(cell.decl): cell for cell in module.cells if cell.owner is None}
                 state.inferred_consts = [symbol for symbol in module.names.values()
                                          if isinstance(symbol, ConstSym) and symbol.module is module
@@ -124,13 +143,15 @@ def _imports(loaded: Any) -> tuple:
                  for resolved in loaded.imports)
 
 
-def _same_module(loaded: Any, kept: _ModuleState, rebinds: list) -> bool:
-    """Whether a loaded module can reuse the kept state; collects the top-level cells to re-point."""
+def _same_module(loaded: Any, kept: _ModuleState, rebinds: list) -> Any:
+    """Whether a loaded module can reuse the kept state: False when it cannot; else None, or `(first_line, delta)`
+    when the items from the (old) line `first_line` on moved by `delta` lines. Collects the top-level cells to
+    re-point."""
     checked = loaded.module is not None and not loaded.has_syntax_errors
     if loaded.path != kept.path or checked != kept.checked or _flags(loaded) != kept.flags:
         return False
     if not checked:
-        return True
+        return None
     imports = _imports(loaded)
     if len(imports) != len(kept.imports) or any(
             new_decl is not old_decl or new_target != old_target
@@ -139,10 +160,16 @@ def _same_module(loaded: Any, kept: _ModuleState, rebinds: list) -> bool:
     items = loaded.module.items
     if len(items) != len(kept.items):
         return False
+    move = None
     for item, old, line in zip(items, kept.items, kept.lines):
+        delta = item.span.line - line
+        if move is not None:
+            if item is not old or delta != move[1]:
+                return False        # everything after the first moved item moved, and by the same delta
+            continue
         if item is old:
-            if item.span.line != line:
-                return False
+            if delta:
+                move = (line, delta)
             continue
         if not isinstance(item, ast.CellDecl) or not isinstance(old, ast.CellDecl) or not _same_header(item, old):
             return False
@@ -150,7 +177,7 @@ def _same_module(loaded: Any, kept: _ModuleState, rebinds: list) -> bool:
         if cell is None or cell.decl is not old:
             return False
         rebinds.append((cell, item))
-    return True
+    return move
 
 
 def _same_header(new: ast.CellDecl, old: ast.CellDecl) -> bool:
@@ -182,3 +209,37 @@ def _rebind(cell: CellSym, decl: ast.CellDecl) -> None:
         param.node = node
     if decl.effects is not None:
         cell.row_span = decl.effects.span
+
+
+def _move_module(module: Any, kept: _ModuleState, first_line: int, delta: int) -> None:
+    """Move the positions a module's kept state holds at or after `first_line` by `delta` lines."""
+    for symbol in _own_symbols(module):
+        symbol.span = move_span(symbol.span, first_line, delta)
+        if isinstance(symbol, CellSym) and symbol.row_span is not None:
+            symbol.row_span = move_span(symbol.row_span, first_line, delta)
+    for bind in module.binds:
+        bind.span = move_span(bind.span, first_line, delta)
+    if module.script is not None:       # its declaration is made by the checker, not part of the syntax tree
+        module.script.decl.span = move_span(module.script.decl.span, first_line, delta)
+    kept.pending_bounds = [replace(pending, span=move_span(pending.span, first_line, delta))
+                           for pending in kept.pending_bounds]
+    kept.diagnostics = [move_diagnostic(d, first_line, delta) for d in kept.diagnostics]
+
+
+def _own_symbols(module: Any) -> list[Symbol]:
+    """Every symbol a module's declarations created (each once): names, members, cells, handlers, tools."""
+    found: dict[int, Symbol] = {}
+    pending: list = [symbol for symbol in module.names.values() if symbol.module is module]
+    pending += module.cells + list(module.handles.values()) + list(module.tools.values())
+    for impl in module.impls:
+        pending += impl.methods.values()
+    while pending:
+        symbol = pending.pop()
+        if id(symbol) in found:
+            continue
+        found[id(symbol)] = symbol
+        for table in ("variants", "methods", "operations", "handles", "cells"):
+            members = getattr(symbol, table, None)
+            if isinstance(members, dict):
+                pending.extend(members.values())
+    return list(found.values())

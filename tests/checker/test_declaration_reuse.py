@@ -14,7 +14,12 @@ from lumen_kernel.program import load_program
 
 PROGRAM = """\
 use tool http.get as Fetch
-grant Fetch timeout_ms 100
+grant Fetch effect "http"
+
+cell opening() -> Int
+  let start = 1
+  return start
+end
 
 const LIMIT = 10
 const NAME = "orders"
@@ -62,6 +67,12 @@ cell label(s: Status) -> String
   end
 end
 
+cell stored() -> Int / {database}
+  return LIMIT
+end
+
+bind effect database to Nowhere
+
 cell main() -> Int
   let first = Order(id: 1, amount: LIMIT)
   let text = label(Open)
@@ -107,8 +118,15 @@ def test_body_edits_reusing_declarations_equal_a_fresh_check(tmp_path: Path, dat
     for version in range(1, data.draw(st.integers(2, 8))):
         lines = text.split("\n")
         index = data.draw(st.sampled_from(_body_lines(text)))
-        if data.draw(st.integers(0, 5)) == 0:
+        kind = data.draw(st.integers(0, 5))
+        if kind == 0:
             lines.insert(index, data.draw(st.sampled_from(BODY_LINES)))    # moves the declarations below
+        elif kind == 1:
+            blanks = [i for i, line in enumerate(lines) if line == ""]
+            if blanks and data.draw(st.booleans()):
+                del lines[data.draw(st.sampled_from(blanks))]               # moves them up
+            else:
+                lines.insert(index - 1 if lines[index - 1] == "" else index, "# a comment between lines")
         else:
             lines[index] = data.draw(st.sampled_from(BODY_LINES))
         text = "\n".join(lines)
@@ -122,7 +140,7 @@ def test_a_body_edit_reuses_the_declarations_and_keeps_their_diagnostics(tmp_pat
     session = AnalysisSession(lint=False)
     session.update(path, PROGRAM, 0)
     before = session.analyse(path).diagnostics
-    assert {"E020", "E023"} <= {d.code for d in before}
+    assert {"E020", "E022", "E023", "E099"} <= {d.code for d in before}
     memo = session.checker.declarations
     edited = PROGRAM.replace("  let text = label(Open)", "  let text = label(Open) + NAME")
     session.update(path, edited, 1)
@@ -131,7 +149,7 @@ def test_a_body_edit_reuses_the_declarations_and_keeps_their_diagnostics(tmp_pat
     assert [d.to_json() for d in after] == _expected(path, edited)
 
 
-def test_a_header_edit_or_a_syntax_error_builds_the_declarations_again(tmp_path: Path):
+def test_header_record_and_syntax_error_edits_build_the_declarations_again(tmp_path: Path):
     path = str(tmp_path / "orders.lm")
     session = AnalysisSession(lint=False)
     session.update(path, PROGRAM, 0)
@@ -142,7 +160,8 @@ def test_a_header_edit_or_a_syntax_error_builds_the_declarations_again(tmp_path:
         (header, 0),
         (header.replace("  return page", "  return page +"), 0),      # syntax error: not checked
         (header, 1),     # the fix is compared with the state before the error
-        (header.replace("  let sum = 0", "\n  let sum = 0"), 0),       # lines moved
+        (header.replace("  let sum = 0", "\n  let sum = 0"), 1),       # the declarations below moved
+        (header.replace("  id: Int\n  amount", "  id: Int\n\n  amount"), 0),   # a record changed
     ]
     for version, (text, reused) in enumerate(steps, start=1):
         before = memo.reused
