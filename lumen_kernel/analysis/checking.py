@@ -10,7 +10,8 @@ with their bodies left out, the module flags and the imports (a cell's return ty
 body, LANGUAGE.md §4.6). A cell is checked again when its syntax tree is new (its chunk was re-parsed) or when it
 is a **dependant by name** of an interface change:
 
-- the names a changed declaration defines (its name, fields, variants, methods, parameters) are *changed names*;
+- the names a changed declaration defines (its name, variants, methods, states; not fields or parameters, see
+  `_defined_names`) are *changed names*;
   so are the names of every declaration whose signature mentions a changed name (a fixpoint: an alias, or a cell
   whose parameter has that type, changes with its target), and the local names of imports of changed names;
 - a cell depends on the changed names its source text mentions;
@@ -390,8 +391,13 @@ def _top_names(item: Any) -> list[str]:
 
 
 def _defined_names(item: Any) -> set[str]:
-    """Every name a declaration makes visible: its own, its members' (fields, variants, methods, parameters,
-    states, operations), and for an impl the trait and target names."""
+    """The names a change of a declaration invalidates: its own, its members' (variants and their fields,
+    methods, states, operations), and for an impl the trait and target names.
+
+    Record fields, parameters and type parameters are left out: a body can only depend on them through a value
+    typed with the declaration, and that type reaches the body through a name its text mentions (an annotation,
+    a construction, a pattern, or a call of a cell whose signature mentions the type and so changes with it); a
+    named argument is written next to the callee's name."""
     found: set[str] = set(_top_names(item))
     if isinstance(item, ast.ImplDecl):
         found.add(item.trait)
@@ -400,8 +406,7 @@ def _defined_names(item: Any) -> set[str]:
     if isinstance(item, ast.ImportDecl):
         found.update(name.alias or name.name for name in item.names)
     for node in ast.walk(_without_bodies(item)):
-        if isinstance(node, (ast.FieldDecl, ast.VariantDecl, ast.CellDecl, ast.Param, ast.StateDecl,
-                             ast.VariantField, ast.GenericParam)):
+        if isinstance(node, (ast.VariantDecl, ast.CellDecl, ast.StateDecl, ast.VariantField)):
             name = getattr(node, "name", None)
             if isinstance(name, str) and name:
                 found.add(name)
