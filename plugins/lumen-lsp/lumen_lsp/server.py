@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import os
 import sys
 import traceback
@@ -150,8 +151,18 @@ def create_server() -> LumenLanguageServer:
     return server
 
 
+# The collector's first threshold for the server process (Python's default is 700 allocations). An edit that
+# inserts a line in a 3,000-line document replaces the spans of every declaration below it, tens of thousands of
+# small objects, and with the default the young generation is collected dozens of times per edit. Measured with
+# `bench/lsp_latency.py --edit-kind lines`, three runs each: p95 30.0-33.5 ms → 26.3-28.5 ms (inline edits
+# unchanged). Cyclic garbage is still collected, in larger batches. (Freezing the start-up heap with `gc.freeze()`
+# as well doubled the inline p50, so it is not done.)
+GC_FIRST_THRESHOLD = 20_000
+
+
 def serve(tcp: Optional[str] = None) -> None:
     """Run the server on stdio, or on `HOST:PORT` with `tcp`."""
+    gc.set_threshold(GC_FIRST_THRESHOLD, *gc.get_threshold()[1:])
     server = create_server()
     if tcp:
         host, _, port = tcp.rpartition(":")
