@@ -24,13 +24,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 from ..diagnostics.model import Diagnostic
+from ..source.line_diff import common_prefix_length, common_suffix_length
 from ..source.model import SourceFile
 from ..syntax import ast
 from .shifting import shift_diagnostic
 
 UNUSED_IMPORT = "unused-import"
 _ALLOW_MARK = "allow("      # every `# lumen: allow(…)` comment contains it
-_BLOCK = 1024               # first block size (characters) when comparing program texts
 
 
 @dataclass
@@ -289,8 +289,9 @@ class IncrementalLinter:
             return _Change(1, len(self.lines), 0)
         if old == program:
             return _Change(len(self.lines) + 1, len(self.lines), 0)
-        prefix = _common_prefix(old, program)
-        suffix = _common_suffix(old, program, min(len(old), len(program)) - prefix)
+        limit = min(len(old), len(program))
+        prefix = common_prefix_length(old, program, limit)
+        suffix = common_suffix_length(old, program, limit - prefix)
         # The 0-based index of the first changed line (counting the line breaks on the shorter side).
         if prefix <= len(old) // 2:
             first = old.count("\n", 0, prefix)
@@ -451,37 +452,3 @@ def _same_suffix(new: list, old: list, limit: int) -> int:
     return low
 
 
-def _common_prefix(old: str, new: str) -> int:
-    """The length of the longest common prefix of two texts (compared by growing blocks, then by halves)."""
-    limit = min(len(old), len(new))
-    start, size = 0, _BLOCK
-    while start < limit:
-        end = min(start + size, limit)
-        if not new.startswith(old[start:end], start):
-            while end - start > 1:
-                middle = (start + end) // 2
-                if new.startswith(old[start:middle], start):
-                    start = middle
-                else:
-                    end = middle
-            return start
-        start, size = end, size * 2
-    return limit
-
-
-def _common_suffix(old: str, new: str, limit: int) -> int:
-    """The length of the longest common suffix of two texts, at most `limit`."""
-    old_end, new_end = len(old), len(new)
-    start, size = 0, _BLOCK
-    while start < limit:
-        end = min(start + size, limit)
-        if not new.endswith(old[old_end - end:old_end - start], 0, new_end - start):
-            while end - start > 1:
-                middle = (start + end) // 2
-                if new.endswith(old[old_end - middle:old_end - start], 0, new_end - start):
-                    start = middle
-                else:
-                    end = middle
-            return start
-        start, size = end, size * 2
-    return limit
