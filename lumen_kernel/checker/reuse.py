@@ -22,11 +22,9 @@ Anything else builds the `ProgramInfo` afresh (and the memo keeps that one).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Optional
-
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Any, Optional
 
 from ..diagnostics.moving import move_diagnostic, move_span
 from ..syntax import ast
@@ -70,7 +68,7 @@ class DeclarationMemo:
         if self.info is None or host is not self.host or plugin_builtins != self.plugin_builtins \
                 or len(program.modules) != len(self.modules):
             return None
-        rebinds: list[tuple[CellSym, ast.CellDecl]] = []
+        rebinds: list[tuple[CellSym, ast.CellDecl, ast.CellDecl]] = []     # (symbol, old tree, new tree)
         moves: list[Optional[tuple[int, int]]] = []
         for loaded, kept in zip(program.modules, self.modules):
             move = _same_module(loaded, kept, rebinds)
@@ -81,7 +79,7 @@ class DeclarationMemo:
                 return None
             moves.append(move)
         info = self.info
-        for cell, decl in rebinds:
+        for cell, _old, decl in rebinds:
             _rebind(cell, decl)
         info.infos = {}
         for loaded, kept, move in zip(program.modules, self.modules, moves):
@@ -99,7 +97,10 @@ class DeclarationMemo:
             for const in kept.inferred_consts:
                 const.type = None
                 const.checking = False
-            kept.cells_by_decl.update((id(decl), cell) for cell, decl in rebinds if cell.module is module)
+            for cell, old, decl in rebinds:
+                if cell.module is module:
+                    del kept.cells_by_decl[id(old)]
+                    kept.cells_by_decl[id(decl)] = cell
         self.reused += 1
         return info
 
@@ -176,7 +177,7 @@ def _same_module(loaded: Any, kept: _ModuleState, rebinds: list) -> Any:
         cell = kept.cells_by_decl.get(id(old))
         if cell is None or cell.decl is not old:
             return False
-        rebinds.append((cell, item))
+        rebinds.append((cell, old, item))
     return move
 
 
