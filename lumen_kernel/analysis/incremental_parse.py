@@ -107,6 +107,7 @@ class ChunkResult:
     directives: list[Directive]
     tokens: list            # the chunk's tokens before its sentinel line (layout tokens included, no EOF)
     positioned: Optional[Positioned] = None     # built on the first move (see `shifting.Positioned`)
+    token_delta: int = 0    # lines the tokens still have to move (token moves wait until tokens are read)
 
 
 @dataclass
@@ -166,8 +167,8 @@ class IncrementalParser:
     docstring)."""
 
     stats: ParseStats = field(default_factory=ParseStats)
-    tokens: list = field(default_factory=list)    # the tokens of the last parsed text (without EOF; never changed
-    #                                               in place: the next parse makes a new list)
+    assembled_tokens: list = field(default_factory=list)    # the tokens of the last parsed text (without EOF; never
+    #                                 changed in place: the next parse makes a new list), maybe not yet moved
     spare: dict[tuple, list[_Cached]] = field(default_factory=dict)   # results of chunks no longer in the text
     open_ends: dict[tuple, int] = field(default_factory=dict)   # where unclosed chunks end (see `_closed_end`)
     program: Optional[str] = None      # the program text of the last parse
@@ -177,6 +178,21 @@ class IncrementalParser:
     starts: list[int] = field(default_factory=list)     # the start line of each chunk
     flat: list[list] = field(default_factory=lambda: [[], [], [], []])   # items, tokens, diagnostics, directives
     ends: list[list[int]] = field(default_factory=lambda: [[], [], [], []])   # where each chunk's part ends
+
+    @property
+    def tokens(self) -> list:
+        """The tokens of the last parsed text (without EOF), at their current positions."""
+        self.settle_tokens()
+        return self.assembled_tokens
+
+    def settle_tokens(self) -> None:
+        """Apply the token moves still pending (moving a chunk moves its syntax nodes at once but its tokens only
+        when they are read: most analyses of an edit that inserts a line never read the tokens below it)."""
+        for chunk in self.chunks:
+            _settle(chunk.result)
+        for entries in self.spare.values():
+            for entry in entries:
+                _settle(entry.result)
 
     def parse(self, source: SourceFile) -> ParseResult:
         """The parse result of `source`, equal to `lumen_kernel.syntax.parse_source(source)`."""
@@ -363,7 +379,7 @@ class IncrementalParser:
                             span=Span(source.path, 1, 1, max(len(lines), 1), len(lines[-1]) + 1 if lines else 1))
         all_directives = list(source.prose_directives) + directives
         all_directives.sort(key=lambda d: (d.line, d.column))
-        self.tokens = tokens
+        self.assembled_tokens = tokens
         return ParseResult(module=module, diagnostics=list(diagnostics), directives=all_directives)
 
 
@@ -426,10 +442,18 @@ def _move(entry: _Cached, start: int) -> None:
     result = entry.result
     if result.positioned is None:
         result.positioned = Positioned(result.items, result.tokens)
-    result.positioned.shift(delta)
+    result.positioned.shift_nodes(delta)
+    result.token_delta += delta
     result.diagnostics = [shift_diagnostic(d, delta) for d in result.diagnostics]
     result.directives = [shift_directive(d, delta) for d in result.directives]
     entry.start = start
+
+
+def _settle(result: ChunkResult) -> None:
+    """Move a chunk result's tokens by their pending delta."""
+    if result.token_delta:
+        result.positioned.shift_tokens(result.token_delta)
+        result.token_delta = 0
 
 
 _LAYOUT = (NEWLINE, INDENT, DEDENT)

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Union
 
 from ..diagnostics.model import Diagnostic
 from ..source.line_diff import common_prefix_length, common_suffix_length
 from ..source.model import SourceFile
 from ..syntax import ast
 from .shifting import shift_diagnostic
+
+# Tokens, or a function giving them (called only when a rule needs them).
+Tokens = Union[list, Callable[[], list]]
 
 UNUSED_IMPORT = "unused-import"
 _ALLOW_MARK = "allow("      # every `# lumen: allow(…)` comment contains it
@@ -83,17 +86,18 @@ class IncrementalLinter:
     #                                         `unused-import` run
     relinted: int = 0
 
-    def lint(self, source: SourceFile, module: Optional[ast.Module], tokens: list, syntax_diagnostics:
+    def lint(self, source: SourceFile, module: Optional[ast.Module], tokens: Tokens, syntax_diagnostics:
              list[Diagnostic], host: Any = None, settings: Any = None) -> list[Diagnostic]:
         """The lint findings of a parsed source (as `lint_source(source, settings, host, module=…, tokens=…,
-        syntax_diagnostics=…)`)."""
+        syntax_diagnostics=…)`). `tokens` may be a function giving them: it is called only when a rule reads
+        tokens (an `allow` comment in a linted unit, or a whole-module lint)."""
         from ..tooling.lint import LintSettings, lint_source
         from ..tooling.lint.runner import plugin_rules
 
         if settings is None:
             settings = LintSettings()
         if module is None or any(d.is_error for d in syntax_diagnostics) or plugin_rules(host):
-            return lint_source(source, settings, host, module=module, tokens=tokens,
+            return lint_source(source, settings, host, module=module, tokens=_token_list(tokens),
                                syntax_diagnostics=syntax_diagnostics)
         try:
             findings = self._lint_units(source, module, tokens, host, settings)
@@ -102,7 +106,7 @@ class IncrementalLinter:
             raise
         if findings is None:
             # Findings without a position sort first, in the order of the rules over the whole module.
-            return lint_source(source, settings, host, module=module, tokens=tokens,
+            return lint_source(source, settings, host, module=module, tokens=_token_list(tokens),
                                syntax_diagnostics=syntax_diagnostics)
         return findings
 
@@ -110,7 +114,7 @@ class IncrementalLinter:
         """Drop every cached result (the next `lint` lints every unit)."""
         self.__init__(relinted=self.relinted)
 
-    def _lint_units(self, source: SourceFile, module: ast.Module, tokens: list, host: Any,
+    def _lint_units(self, source: SourceFile, module: ast.Module, tokens: Tokens, host: Any,
                     settings: Any) -> Optional[list[Diagnostic]]:
         """The findings of every unit (cached or linted now) and the `unused-import` ones, in source order; None
         when some finding has no position."""
@@ -304,7 +308,7 @@ class IncrementalLinter:
         self.lines[first:old_last + 1] = program[start:stop if stop >= 0 else len(program)].split("\n")
         return _Change(first + 1, new_last + 1, new_last - old_last)
 
-    def _lint_unit(self, unit: tuple, module: ast.Module, tokens: list) -> _Unit:
+    def _lint_unit(self, unit: tuple, module: ast.Module, tokens: Tokens) -> _Unit:
         """Lint one unit on its own (with the module's enum variants), keeping its findings and used names."""
         from ..tooling.lint import LintContext
         from ..tooling.lint.runner import kernel_findings, settle_findings
@@ -320,7 +324,7 @@ class IncrementalLinter:
                      lines=[item.span.line for item in unit], comments=comments,
                      unplaced=any(finding.span is None for finding in findings))
 
-    def _unused_imports(self, module: ast.Module, tokens: list, settings: Any) -> list[Diagnostic]:
+    def _unused_imports(self, module: ast.Module, tokens: Tokens, settings: Any) -> list[Diagnostic]:
         """`unused-import` findings, from the use counts of all the units (computed again when an import
         declaration, its unit, its position, the use of one of its names or the settings changed)."""
         from ..tooling.lint import KERNEL_RULES, LintContext
@@ -385,7 +389,12 @@ def _comments_above(lines: list[str], line: int) -> tuple:
     return tuple(block)
 
 
-def _allowed_lines(unit: tuple, comments: tuple, lines: list[str], tokens: list) -> dict[int, set[str]]:
+def _token_list(tokens: Tokens) -> list:
+    """The tokens, from a list or a function giving them."""
+    return tokens() if callable(tokens) else tokens
+
+
+def _allowed_lines(unit: tuple, comments: tuple, lines: list[str], tokens: Tokens) -> dict[int, set[str]]:
     """Line -> rules allowed there by `# lumen: allow(…)` comments, for the lines of the unit's items (from the
     comments in them and right above them; empty when no such line mentions `allow(`)."""
     from ..tooling.lint.runner import allow_comments
@@ -394,6 +403,7 @@ def _allowed_lines(unit: tuple, comments: tuple, lines: list[str], tokens: list)
     ranges = [(item.span.line - len(block), item.span.end_line) for item, block in zip(unit, comments)]
     if not any(_ALLOW_MARK in "\n".join(lines[first - 1:last]) for first, last in ranges):
         return {}
+    tokens = _token_list(tokens)
     # The program with only the unit's lines kept, and the tokens on them plus the token before each range (a
     # multi-line string ending in a range decides which of its lines are comments).
     kept = [""] * min(max(last for _first, last in ranges), len(lines))

@@ -39,7 +39,8 @@ class _ParsedFile:
     text: str
     source: SourceFile
     result: ParseResult
-    tokens: list
+    tokens: list                            # maybe not yet at their positions: read them through `tokens()`
+    parser: Optional[IncrementalParser] = None
 
 
 @dataclass
@@ -97,7 +98,7 @@ class SessionLoader:
         if parser is None:
             parser = self.parsers[key] = IncrementalParser()
         result = parser.parse(source)
-        self.parsed[key] = _ParsedFile(text, source, result, parser.tokens)
+        self.parsed[key] = _ParsedFile(text, source, result, parser.assembled_tokens, parser)
         return source, result
 
     def source(self, path: str, text: str) -> SourceFile:
@@ -124,7 +125,11 @@ class SessionLoader:
     def tokens(self, path: str) -> list:
         """The tokens (without EOF) of the last parse of a file (empty when it was not parsed)."""
         parsed = self.parsed.get(self.key(path))
-        return parsed.tokens if parsed is not None else []
+        if parsed is None:
+            return []
+        if parsed.parser is not None:
+            parsed.parser.settle_tokens()
+        return parsed.tokens
 
     def read(self, path: str) -> tuple[Optional[str], Optional[str]]:
         """`(text, None)` for a readable file (open documents first), else `(None, reason)`."""

@@ -14,6 +14,7 @@ call on one worker thread).
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -63,8 +64,14 @@ class Analysis:
     module_stamps: dict[str, Any] = field(default_factory=dict)
     positions_current: bool = True
     exports: tuple = ()
-    tokens: list = field(default_factory=list)
+    token_source: Callable[[], list] = list     # gives the document's tokens (see `tokens`)
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tokens(self) -> list:
+        """The document's tokens (without EOF). Got on first use: the parser moves the tokens of declarations
+        that moved only when they are read."""
+        return self.token_source()
 
     @property
     def all_diagnostics(self) -> list[Diagnostic]:
@@ -201,7 +208,7 @@ class AnalysisSession:
                         program=program, module=root, diagnostics=list(diagnostics), lint=findings,
                         checked=not root.has_syntax_errors and root.module is not None,
                         module_stamps=self._stamps(program), exports=exports,
-                        tokens=self.loader.tokens(root.path))
+                        token_source=functools.partial(self.loader.tokens, root.path))
 
     def _lint(self, root: LoadedModule) -> list[Diagnostic]:
         """The lint findings of the root module (unit by unit, see `IncrementalLinter`), without the `syntax`
@@ -212,7 +219,7 @@ class AnalysisSession:
         linter = self.linters.get(key)
         if linter is None:
             linter = self.linters[key] = IncrementalLinter()
-        tokens = self.loader.tokens(root.path)
+        tokens = functools.partial(self.loader.tokens, root.path)     # read only when a rule needs them
         findings = linter.lint(root.source, root.module, tokens, root.syntax_diagnostics, self.host,
                                self._settings(root.path))
         # A file with syntax errors gets them again as `syntax` findings: the check diagnostics already say it.

@@ -39,19 +39,20 @@ def shift_span(span: Optional[Span], delta: int) -> Optional[Span]:
 
 
 class Positioned:
-    """The objects of a parsed chunk that hold a position, in flat lists: syntax nodes, tokens and interpolations
-    with a `span`, and nodes with a `name_span` (spans without a position left out: they never move).
+    """The objects of a parsed chunk that hold a position, in flat lists: syntax nodes with a `span` or a
+    `name_span`, and tokens and interpolations (spans without a position left out: they never move).
 
     A chunk after an edit that inserted or removed lines is moved again on every such edit; walking its trees
     once and then shifting the flat lists costs about half of walking the trees on every move.
     """
 
-    __slots__ = ("spans", "name_spans")
+    __slots__ = ("spans", "name_spans", "token_spans")
 
     def __init__(self, roots: list, tokens: list) -> None:
         seen: set[int] = set()
-        self.spans: list = []
+        self.spans: list = []           # syntax nodes
         self.name_spans: list = []
+        self.token_spans: list = []     # tokens and interpolations
         stack = list(roots)
         while stack:
             node = stack.pop()
@@ -75,25 +76,33 @@ class Positioned:
                 continue
             seen.add(id(token))
             if token.span.line > 0:
-                self.spans.append(token)
+                self.token_spans.append(token)
             value = token.value
             parts = value if isinstance(value, list) else value.parts if isinstance(value, RoleText) else None
             for part in parts or ():
                 if isinstance(part, Interpolation) and id(part) not in seen:
                     seen.add(id(part))
                     if part.span is not None and part.span.line > 0:
-                        self.spans.append(part)
+                        self.token_spans.append(part)
                     pending.extend(part.tokens)
 
-    def shift(self, delta: int) -> None:
-        """Replace every span of the lists by one `delta` lines further."""
-        for holder in self.spans:
-            span = holder.span
-            holder.span = Span(span.file, span.line + delta, span.column, span.end_line + delta, span.end_column)
+    def shift_nodes(self, delta: int) -> None:
+        """Replace every span of the syntax nodes by one `delta` lines further."""
+        _shift_holders(self.spans, delta)
         for holder in self.name_spans:
             span = holder.name_span
             holder.name_span = Span(span.file, span.line + delta, span.column, span.end_line + delta,
                                     span.end_column)
+
+    def shift_tokens(self, delta: int) -> None:
+        """Replace every span of the tokens (and interpolations) by one `delta` lines further."""
+        _shift_holders(self.token_spans, delta)
+
+
+def _shift_holders(holders: list, delta: int) -> None:
+    for holder in holders:
+        span = holder.span
+        holder.span = Span(span.file, span.line + delta, span.column, span.end_line + delta, span.end_column)
 
 
 def shift_text(text: str, delta: int) -> str:
