@@ -53,19 +53,25 @@ def run_program(program: Any, *, cell: str = "main", args: Optional[Mapping[str,
                 run_id: Optional[str] = None, traced: bool = False, config: Any = None,
                 tool_concurrency: Optional[int] = None, default_tool_timeout_ms: Optional[int] = None,
                 program_args: Iterable[str] = (), host: Any = None,
-                builtins: Optional[dict] = None) -> RunOutcome:
+                builtins: Optional[dict] = None, const_values: Optional[dict[str, Any]] = None) -> RunOutcome:
     """Run `program` (a `lumen_kernel.program.Program`) from its entry cell `cell` with `args` (name -> value).
 
     `listeners` receive the run's events; `dispatcher` answers tool calls (default: a dispatcher over the providers
     plugins register, created on the first tool call); `nondet` is a replay source with `value(source, produce)`;
     `fuel` is the fuel budget (None: unlimited). Exceptions raised by listeners that are not `Exception`s (replay
     divergence, interrupts) propagate.
+
+    `const_values` (for `lumen repl`, whose entries are separate runs) holds values of the root module's constants
+    by name, computed by an earlier run: those constants take the given value and their initializers do not run
+    (all of them are set before any initializer runs, so every initializer may read them); every other root
+    constant is evaluated as usual and its value is added to the dict as soon as it is computed, so after a failed
+    run the dict tells which initializers completed. None (the default, `lumen run`): every constant is evaluated.
     """
     run = Run(program, cell=cell, args=dict(args or {}), fuel=fuel, max_call_depth=max_call_depth,
               listeners=list(listeners), dispatcher=dispatcher, stdout=stdout, stderr=stderr, nondet=nondet,
               mode=mode, run_id=run_id, traced=traced, config=config, tool_concurrency=tool_concurrency,
               default_tool_timeout_ms=default_tool_timeout_ms, program_args=tuple(program_args), host=host,
-              builtins=builtins)
+              builtins=builtins, const_values=const_values)
     return run.execute()
 
 
@@ -112,7 +118,8 @@ class Run:
                  listeners: list, dispatcher: Any, stdout: Optional[IO[str]], stderr: Optional[IO[str]],
                  nondet: Any, mode: str, run_id: Optional[str], traced: bool, config: Any,
                  tool_concurrency: Optional[int], default_tool_timeout_ms: Optional[int],
-                 program_args: tuple, host: Any, builtins: Optional[dict]) -> None:
+                 program_args: tuple, host: Any, builtins: Optional[dict],
+                 const_values: Optional[dict[str, Any]] = None) -> None:
         self.program = program
         self.cell = cell
         self.args = args
@@ -133,6 +140,7 @@ class Run:
         self.program_args = program_args
         self.host = host
         self.builtins = builtins
+        self.const_values = const_values
         self.ns: dict = {}
         self.compiled: Optional[CompiledProgram] = None
         self.instances: dict[str, int] = {}
@@ -213,8 +221,7 @@ class Run:
                         max_depth=self.max_call_depth)
             self.compiled = compiled_for(self.program, mode, self.builtins or all_builtins(self.host))
             self.ns = self._namespace()
-            for const_global, init, _name in self.compiled.const_inits:
-                self.ns[const_global] = self.ns[init]()
+            self._evaluate_constants()
             entry = self.compiled.entry_cells.get(self.cell)
             if entry is None:
                 raise LumenError(f"undefined cell: {self.cell}")
@@ -233,6 +240,28 @@ class Run:
                     self.scheduler.shutdown()
                 except Exception:  # noqa: BLE001
                     pass
+
+    def _evaluate_constants(self) -> None:
+        """Evaluate the constants in declaration order (imported modules first), taking the root module's constants
+        found in `const_values` as given (see `run_program`)."""
+        compiled = self.compiled
+        assert compiled is not None
+        known = self.const_values
+        if known is None:
+            for const_global, init, _name in compiled.const_inits:
+                self.ns[const_global] = self.ns[init]()
+            return
+        root = {const.pyname for const in compiled.scopes[-1].consts} if compiled.scopes else set()
+        pending = []
+        for const_global, init, name in compiled.const_inits:
+            if const_global in root and name in known:
+                self.ns[const_global] = known[name]
+            else:
+                pending.append((const_global, init, name))
+        for const_global, init, name in pending:
+            self.ns[const_global] = self.ns[init]()
+            if const_global in root:
+                known[name] = self.ns[const_global]
 
     def _entry_arguments(self, entry: Any) -> list:
         params = list(entry.params)

@@ -6,8 +6,15 @@ in the step cell, whose result carries the value of the last expression (printed
 being the checker's static type) and every binding (kept for the next entry). Errors are printed and leave the
 session as it was (declarations of an entry that compiled are kept even when its statements fail at run time).
 
-Because every entry is a new run of the recompiled program, constants are evaluated again at each entry, and the
-imports of a `:load`ed file resolve from the working directory (as if typed at the prompt).
+Every entry is a new run of the recompiled program, but a constant's initializer runs only once: in the run of the
+entry that declares it (an entry declaring constants runs even without statements). Its value is kept with its
+declaration and handed to the engine in later runs (`run_program(const_values=…)`), until a later declaration of
+the same name replaces it (whose initializer then runs once) or `:reset`. A constant keeps its value when something
+its initializer used is redefined later, as a binding does. When an entry's constant initializer fails, the error
+is printed and the whole entry is undone, like an entry that does not compile: none of its declarations are kept,
+and its statements do not run (as in `lumen run`, constants are evaluated before anything else). Constants of
+imported modules are evaluated in every run. The imports of a `:load`ed file resolve from the working directory
+(as if typed at the prompt).
 """
 from __future__ import annotations
 
@@ -20,7 +27,8 @@ from ...diagnostics.model import Diagnostic
 from ...source.model import SourceFile, load_source
 from ...syntax import ast
 from .bindings import Binding, adopt_builtin, annotated_lets, bound_names
-from .step import (ADOPT_BUILTIN, RESULT_MARKER, STEP_CELL, Chunk, GeneratedProgram, StepSource, generate)
+from .step import (ADOPT_BUILTIN, RESULT_MARKER, STEP_CELL, Chunk, GeneratedProgram, StepSource, generate,
+                   known_constants)
 
 #: Where diagnostics say REPL entries come from; earlier entries are `<repl:N>`.
 ENTRY_LABEL = "<repl>"
@@ -119,7 +127,9 @@ class ReplSession:
     # -- evaluation --------------------------------------------------------------------------------------------
 
     def _evaluate(self, source: SourceFile, label: str, final_label: str) -> bool:
-        """Compile an entry (or loaded file) with the session's declarations and run its statements."""
+        """Compile an entry (or loaded file) with the session's declarations, run its statements and the
+        initializers of its constants (keeping their values), and keep its declarations unless an initializer
+        failed."""
         self.sources[label] = source.lines
         module = self._parse(source)
         if module is None:
@@ -128,13 +138,14 @@ class ReplSession:
         new_chunks, statements = _split(module, code_lines, label)
         new_keys = {chunk.key for chunk in new_chunks}
         chunks = [chunk for chunk in self.chunks if chunk.key not in new_keys] + new_chunks
+        new_constants = [chunk for chunk in new_chunks if chunk.kind == "const" and chunk.name is not None]
         step = None
-        if statements:
+        if statements or new_constants:
             body = list(code_lines)
             for chunk in new_chunks:
                 for index in range(chunk.first_line - 1, chunk.first_line - 1 + len(chunk.lines)):
                     body[index] = ""
-            last = statements[-1]
+            last = statements[-1] if statements else None
             value_at = None
             if isinstance(last, ast.ExprStmt) and not isinstance(last.expr, _LOOPS):
                 value_at = (last.span.line, last.span.column)
@@ -142,6 +153,7 @@ class ReplSession:
         compiled = self._compile(chunks, step, label)
         if compiled is None:
             return False
+        previous_chunks = self.chunks
         self.chunks = chunks
         for chunk in new_chunks:
             chunk.label = final_label
@@ -149,7 +161,15 @@ class ReplSession:
         if step is None:
             return True
         program, generated = compiled
-        return self._run(program, generated, step, statements)
+        const_values = known_constants(chunks)
+        succeeded = self._run(program, generated, step, statements, const_values)
+        for chunk in new_constants:
+            if chunk.name in const_values:
+                chunk.evaluated, chunk.const_value = True, const_values[chunk.name]
+        if not all(chunk.evaluated for chunk in new_constants):
+            self.chunks = previous_chunks     # an initializer failed: the entry is undone
+            return False
+        return succeeded
 
     def _parse(self, source: SourceFile) -> Optional[ast.Module]:
         """Parse an entry on its own; print its syntax errors and return None when it has any."""
@@ -198,8 +218,10 @@ class ReplSession:
             self._print_diagnostics(errors, self._all_sources(program), generated)
             return None
 
-    def _run(self, program: Any, generated: GeneratedProgram, step: StepSource, statements: list) -> bool:
-        """Run the step cell, print the entry's value and keep its bindings."""
+    def _run(self, program: Any, generated: GeneratedProgram, step: StepSource, statements: list,
+             const_values: dict[str, Any]) -> bool:
+        """Run the step cell, print the entry's value and keep its bindings. `const_values` holds the values of the
+        constants evaluated by earlier entries; the engine adds those it evaluates (see `run_program`)."""
         from ...runtime.engine import all_builtins, format_error, run_program
         from ...runtime.render import display
 
@@ -213,7 +235,7 @@ class ReplSession:
         self.out.flush()
         outcome = run_program(program, cell=STEP_CELL, args=args, fuel=fuel, max_call_depth=max(1, depth),
                               stdout=self.out, stderr=self.err, config=self.config, host=self.host,
-                              builtins=builtins)
+                              builtins=builtins, const_values=const_values)
         if outcome.status == "interrupted":
             self.err.write("interrupted\n")
             return False
@@ -302,7 +324,9 @@ def _split(module: ast.Module, code_lines: list[str], label: str) -> tuple[list[
         name = _declared_name(item)
         key = f"name:{name}" if name is not None else "text:" + " ".join("\n".join(lines).split())
         kind = type(item).__name__.removesuffix("Decl").lower()
-        chunks.append(Chunk(key, name, kind, lines, label, first, doc, _signature(lines)))
+        uses = frozenset(node.id for node in ast.walk(item.value) if isinstance(node, ast.Name)) \
+            if isinstance(item, ast.ConstDecl) and item.value is not None else frozenset()
+        chunks.append(Chunk(key, name, kind, lines, label, first, doc, _signature(lines), uses))
     return chunks, statements
 
 
