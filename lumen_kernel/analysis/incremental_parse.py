@@ -41,7 +41,12 @@ _INITIALS = frozenset(word[0] for word in DECL_WORDS) | {"@"}
 _LABEL_LOOP = re.compile(r"@[ \t]*[A-Za-z_]\w*[ \t]+(?:for|while|loop)\b")
 _OPENERS = frozenset(("(", "[", "{", "?["))
 _CLOSERS = frozenset((")", "]", "}"))
-SPARE_LIMIT = 64     # results of chunks that left the text, kept for reuse (undo, moved declarations)
+# Results of chunks that left the text, kept for reuse (undo, moved declarations): enough for every declaration of
+# a large file, since an unclosed bracket briefly merges all the chunks after it into one.
+SPARE_LIMIT = 1024
+# A new chunk of L lines starting at line S is lexed below S blank lines (not moved there) when L * PAD_RATIO >= S:
+# a blank line costs ~0.2 µs to lex, moving a parsed line ~15 µs.
+PAD_RATIO = 64
 
 
 def is_boundary_line(line: str) -> bool:
@@ -177,6 +182,7 @@ class IncrementalParser:
     chunks: list[_Chunk] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)     # the start line of each chunk
     flat: list[list] = field(default_factory=lambda: [[], [], [], []])   # items, tokens, diagnostics, directives
+    last_lexed: Optional[tuple] = None      # (program, lexed) of the last unclosed-text scan (see `_closed_end`)
     ends: list[list[int]] = field(default_factory=lambda: [[], [], [], []])   # where each chunk's part ends
 
     @property
@@ -322,13 +328,22 @@ class IncrementalParser:
                 _move(chosen, start)
                 stats.moved += 1
             return key, chosen.result
-        # The chunk is lexed and parsed from line 1 (lexing blank padding lines up to `start` costs more than
-        # the chunk itself), then moved to `start` like a cached chunk that moved.
+        # A small chunk is lexed and parsed from line 1 (lexing blank padding lines up to `start` costs more than
+        # the chunk itself), then moved to `start` like a cached chunk that moved. A large one (such as the rest
+        # of the file after an unclosed bracket) is lexed below `start` blank lines instead: moving its nodes
+        # would cost far more than the padding.
+        pad = start if (end - start) * PAD_RATIO >= start else 0
         if sentinel is not None:
             chunk_lines.append(sentinel)
-        lexed = lex(SourceFile(path=source.path, text="", program="\n".join(chunk_lines),
-                               is_markdown=source.is_markdown))
-        limit = end - start + 1   # 1-based sentinel line within the chunk
+        if pad:
+            chunk_lines = [""] * pad + chunk_lines
+        program = "\n".join(chunk_lines)
+        reused, self.last_lexed = self.last_lexed, None
+        if reused is not None and reused[0] == program:
+            lexed = reused[1]
+        else:
+            lexed = lex(SourceFile(path=source.path, text="", program=program, is_markdown=source.is_markdown))
+        limit = pad + end - start + 1   # 1-based sentinel line within the lexed text
         if sentinel is not None and not force and _first_closed(lexed.tokens, [limit]) is None:
             return None
         parsed = parse_tokens(lexed.tokens, source.path, chunk_lines, source.is_markdown, lexed.diagnostics)
@@ -342,8 +357,8 @@ class IncrementalParser:
                 [d for d in parsed.diagnostics if d.span is None or (d.span.line, d.span.column) < (limit, 2)],
                 [d for d in parsed.directives if d.line < limit],
                 [tok for tok in lexed.tokens if tok.span.line < limit and tok.kind != EOF])
-        entry = _Cached(0, result)
-        if start:
+        entry = _Cached(pad, result)
+        if start != pad:
             _move(entry, start)
         return key, entry.result
 
@@ -363,11 +378,13 @@ class IncrementalParser:
         key = (start, "\n".join(lines[start:]))
         found = self.open_ends.get(key)
         if found is None:
-            padded = [""] * start + lines[start:]
-            lexed = lex(SourceFile(path=source.path, text="", program="\n".join(padded),
-                                   is_markdown=source.is_markdown))
+            program = "\n".join([""] * start + lines[start:])
+            lexed = lex(SourceFile(path=source.path, text="", program=program, is_markdown=source.is_markdown))
             line = _first_closed(lexed.tokens, [candidate + 1 for candidate in candidates])
             found = line - 1 if line is not None else len(lines)
+            if found == len(lines):
+                # The chunk will run to the end of the file, and is large: `_chunk` lexes this very text again.
+                self.last_lexed = (program, lexed)
         new_open[key] = found
         return found
 
