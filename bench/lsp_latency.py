@@ -1,14 +1,16 @@
 """Language server latency (TOOLING.md §6.3): time from `didChange` version v to `publishDiagnostics` version v.
 
     .venv/bin/python bench/lsp_latency.py [--corpus DIR] [--edits N] [--warmup N] [--threshold-ms X]
-                                          [--metric p50|p95|max] [--json OUT] [--edit-kind inline|lines]
+                                          [--metric p50|p95|max] [--json OUT]
+                                          [--edit-kind inline|lines|unclosed]
 
 Starts `lumen lsp` over stdio, opens each `.lm` / `.lm.md` file of the corpus (default `bench/lsp_corpus/`) and
 applies `--warmup` unmeasured then `--edits` measured single-line edits, one at a time, each chosen by a fixed-seed
 RNG: inserting or deleting a character, or replacing a line. About a third of the edits create an error
 (an undefined name, a missing expression, a stray operator) that the next edit fixes. Percentiles are nearest-rank
 (`sorted[ceil(p*n) - 1]`). `--edit-kind lines` measures edits that insert a line and then remove it again instead
-(every declaration below the edit moves). Prints one line per file and the summary line
+(every declaration below the edit moves); `--edit-kind unclosed` edits that open a bracket at the end of a line and
+then remove it (the text after it is unclosed in between). Prints one line per file and the summary line
 `lsp-latency: files=F edits=E p50_ms=… p95_ms=… max_ms=…`, writes the samples and summary to `--json` (default
 `bench/results/lsp_latency.json`), and exits 1 when the chosen metric exceeds `--threshold-ms` (default 100).
 """
@@ -149,6 +151,26 @@ class Editor:
         return {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
                 "text": inserted + "\n"}
 
+    def next_unclosed_edit(self) -> dict:
+        """The next change of `--edit-kind unclosed`: open a bracket at the end of a random code line (the text
+        after it stays unclosed until the next edit, which removes the bracket again)."""
+        if self.pending_fix is not None:
+            line, original = self.pending_fix
+            self.pending_fix = None
+            return self._replace(line, original)
+        line = self.rng.choice(self.code_lines)
+        text = self.lines[line]
+        self.pending_fix = (line, text)
+        return self._change(line, len(text), len(text), " (")
+
+    def next_of_kind(self, kind: str) -> dict:
+        """The next change of an `--edit-kind`."""
+        if kind == "lines":
+            return self.next_line_edit()
+        if kind == "unclosed":
+            return self.next_unclosed_edit()
+        return self.next_edit()
+
     def next_edit(self) -> dict:
         """The next change (an LSP content change over one line), applied to the local text."""
         if self.pending_fix is not None:
@@ -227,7 +249,7 @@ def run(corpus: Path, edits: int, warmup: int, edit_kind: str = "inline") -> lis
             server.wait_diagnostics(editor.uri, version)
             samples = []
             for step in range(warmup + edits):
-                change = editor.next_line_edit() if edit_kind == "lines" else editor.next_edit()
+                change = editor.next_of_kind(edit_kind)
                 version += 1
                 sent = time.perf_counter()
                 server.notify("textDocument/didChange", {
@@ -251,8 +273,9 @@ def main() -> int:
     parser.add_argument("--threshold-ms", type=float, default=100.0)
     parser.add_argument("--metric", choices=["p50", "p95", "max"], default="p50")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "lsp_latency.json")
-    parser.add_argument("--edit-kind", choices=["inline", "lines"], default="inline",
-                        help="inline: edits within one line (default); lines: insert a line, then remove it")
+    parser.add_argument("--edit-kind", choices=["inline", "lines", "unclosed"], default="inline",
+                        help="inline: edits within one line (default); lines: insert a line, then remove it; "
+                             "unclosed: open a bracket at the end of a line, then remove it")
     options = parser.parse_args()
     if options.edits < 1 or options.warmup < 0:
         parser.error("--edits must be at least 1 and --warmup at least 0")

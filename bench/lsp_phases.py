@@ -1,6 +1,6 @@
 """Where the language server's analysis time goes, phase by phase, on the latency benchmark's edit stream.
 
-    .venv/bin/python bench/lsp_phases.py [--file PATH] [--edits N] [--warmup N] [--edit-kind inline|lines]
+    .venv/bin/python bench/lsp_phases.py [--file PATH] [--edits N] [--warmup N] [--edit-kind inline|lines|unclosed]
 
 Replays the single-line edits of `bench/lsp_latency.py` (same generator and seed) on one document through an
 in-process `AnalysisSession` (no JSON-RPC), timing the phases of each analysis by wrapping the functions that
@@ -61,7 +61,7 @@ def main() -> int:
     parser.add_argument("--file", type=Path, default=ROOT / "bench" / "lsp_corpus" / "service.lm.md")
     parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--edit-kind", choices=["inline", "lines"], default="inline",
+    parser.add_argument("--edit-kind", choices=["inline", "lines", "unclosed"], default="inline",
                         help="as in bench/lsp_latency.py")
     options = parser.parse_args()
 
@@ -77,7 +77,7 @@ def main() -> int:
     session.update(path, editor.text, 1)
     session.analyse(path)
     for step in range(options.warmup + options.edits):
-        editor.next_line_edit() if options.edit_kind == "lines" else editor.next_edit()
+        editor.next_of_kind(options.edit_kind)
         session.update(path, "\n".join(editor.lines), step + 2)
         current.clear()
         session.analyse(path)
