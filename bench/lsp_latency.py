@@ -155,9 +155,7 @@ class Editor:
         """The next change of `--edit-kind unclosed`: open a bracket at the end of a random code line (the text
         after it stays unclosed until the next edit, which removes the bracket again)."""
         if self.pending_fix is not None:
-            line, original = self.pending_fix
-            self.pending_fix = None
-            return self._replace(line, original)
+            return self._undo()
         line = self.rng.choice(self.code_lines)
         text = self.lines[line]
         self.pending_fix = (line, text)
@@ -174,9 +172,7 @@ class Editor:
     def next_edit(self) -> dict:
         """The next change (an LSP content change over one line), applied to the local text."""
         if self.pending_fix is not None:
-            line, original = self.pending_fix
-            self.pending_fix = None
-            return self._replace(line, original)
+            return self._undo()
         line = self.rng.choice(self.code_lines)
         text = self.lines[line]
         choice = self.rng.random()
@@ -205,6 +201,12 @@ class Editor:
         if kind == 1:
             return self._replace(line, indent + "let broken =")          # missing expression
         return self._change(line, len(text), len(text), " +")           # stray operator
+
+    def _undo(self) -> dict:
+        """Restore the line the previous edit changed."""
+        line, original = self.pending_fix
+        self.pending_fix = None
+        return self._replace(line, original)
 
     def _change(self, line: int, start: int, end: int, new_text: str) -> dict:
         old = self.lines[line]
