@@ -454,9 +454,6 @@ class _CellIndex:
     def key(self, cell: Any) -> Optional[tuple]:
         return self.keys.get(id(cell))
 
-    def find(self, key: tuple) -> Any:
-        return self.by_key.get(key)
-
 
 def _module_cells(module: Any) -> list:
     """Every cell symbol a module defines: cells, methods, operations, handler cells."""

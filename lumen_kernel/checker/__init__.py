@@ -140,13 +140,13 @@ def _check_program(program: Any, host: Any, cells: Optional[CellCheckHook], memo
 
 def _declarations(program: Any, plugins: dict) -> Any:
     """The declaration phases: every checkable module's names, signatures, impls and processes."""
-    from .builtins_info import core_builtins
+    from .builtins_info import all_builtins
     from .declarations import Collector, SignatureResolver
     from .machines import check_processes
     from .module import ModuleInfo, ProgramInfo
     from .traits import check_impls
 
-    info = ProgramInfo(builtins={**core_builtins(), **plugins})
+    info = ProgramInfo(builtins=all_builtins(plugins=plugins))
     for loaded in program.modules:
         if loaded.module is None or loaded.has_syntax_errors:
             continue

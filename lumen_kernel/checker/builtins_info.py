@@ -85,8 +85,8 @@ def process_methods() -> dict[str, dict[str, BuiltinSig]]:
     return _PROCESS_METHODS
 
 
-def all_builtins(host: Any = None) -> dict[str, BuiltinSig]:
-    """Core and plugin builtins together."""
+def all_builtins(host: Any = None, plugins: Optional[dict[str, BuiltinSig]] = None) -> dict[str, BuiltinSig]:
+    """Core and plugin builtins together (`plugins`: the host's plugin builtins when already computed)."""
     table = dict(core_builtins())
-    table.update(plugin_builtins(host))
+    table.update(plugin_builtins(host) if plugins is None else plugins)
     return table
